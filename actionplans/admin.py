@@ -1,0 +1,176 @@
+from django.contrib import admin
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Action,
+    ActionPlan,
+    Milestone,
+    Officer,
+    PlanMembership,
+    ProgressUpdate,
+    ReportingPeriod,
+    StatusOption,
+)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Plan finish today or earlier and no actual finish."""
+
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        overdue = {
+            "plan_finish__lte": timezone.localdate(),
+            "actual_finish__isnull": True,
+        }
+        if self.value() == "yes":
+            return queryset.filter(**overdue)
+        if self.value() == "no":
+            return queryset.exclude(**overdue)
+        return queryset
+
+
+class StatusOptionInline(admin.TabularInline):
+    model = StatusOption
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = PlanMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "owner", "status", "inspection"]
+    list_filter = ["status"]
+    search_fields = ["title", "owner", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StatusOptionInline, MembershipInline]
+
+
+@admin.register(StatusOption)
+class StatusOptionAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "meaning", "counts_as_complete", "plan", "order"]
+    list_filter = ["plan"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role_title", "initials", "email", "user"]
+    search_fields = ["name", "role_title", "initials", "email"]
+    list_filter = [("user", admin.EmptyFieldListFilter)]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(PlanMembership)
+class PlanMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "plan"]
+    list_filter = ["plan", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    extra = 0
+    autocomplete_fields = ["leads"]
+    fields = [
+        ("label", "order"),
+        "text",
+        "success_criteria",
+        ("plan_start", "plan_finish", "actual_finish"),
+        ("plan_start_text", "plan_finish_text", "actual_finish_text"),
+        "leads",
+    ]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "short_text",
+        "plan",
+        "plan_start",
+        "plan_finish",
+        "actual_finish",
+    ]
+    list_filter = [
+        "plan",
+        ("updates__status__label", admin.AllValuesFieldListFilter),
+        ("leads", admin.RelatedOnlyFieldListFilter),
+        ("chief_officers", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+    ]
+    search_fields = ["number", "text", "aim", "success_criteria"]
+    ordering = ["plan", "sort_key"]
+    autocomplete_fields = [
+        "leads",
+        "chief_officers",
+        "recommendations",
+        "cross_references",
+    ]
+    inlines = [MilestoneInline]
+
+    @admin.display(description="Action")
+    def short_text(self, obj: Action) -> str:
+        return obj.text[:100]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "short_text",
+        "plan_start",
+        "plan_finish",
+        "actual_finish",
+    ]
+    list_filter = [
+        "action__plan",
+        ("leads", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+    ]
+    search_fields = ["action__number", "text", "success_criteria"]
+    list_select_related = ["action"]
+    autocomplete_fields = ["action", "leads"]
+
+    @admin.display(description="Success criterion")
+    def short_text(self, obj: Milestone) -> str:
+        return (obj.text or obj.success_criteria)[:100]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "state", "closed_at"]
+    list_filter = ["plan", "state"]
+    date_hierarchy = "month"
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "direction",
+        "workflow_state",
+        "author",
+        "updated_at",
+    ]
+    list_filter = [
+        "period__plan",
+        "status__label",
+        "direction",
+        "workflow_state",
+        ("action__leads", admin.RelatedOnlyFieldListFilter),
+        ("action__chief_officers", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["action__number", "milestone__action__number", "progress", "risk"]
+    list_select_related = ["period", "status", "action", "milestone__action", "author"]
+    raw_id_fields = ["action", "milestone"]

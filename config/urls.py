@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from actionplans import views as actionplan_views
+
+admin.site.site_header = "Actionplans administration"
+admin.site.site_title = "Actionplans"
+
+urlpatterns = [
+    path("", actionplan_views.home, name="home"),
+    path("", include("actionplans.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,14 @@
+"""Test settings: the real settings, with the environment a developer's machine would give.
+
+Only defaults are set, so CI's DATABASE_URL (PostgreSQL) and a test's own values still apply.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+from config.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly only slows the tests down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
