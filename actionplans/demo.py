@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .loading import plan_load_document
 from .models import ActionPlan, Officer, PlanMembership
-from .services import plan_load_document
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 DEMO_PLANS = ["leeds-iwc", "dudley-cqc"]

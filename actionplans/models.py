@@ -62,6 +62,19 @@ class ActionPlan(models.Model):
         return reverse("actionplans:plan_detail", args=[self.slug])
 
 
+class StatusColour(models.TextChoices):
+    # A fixed palette (styled in static/css/app.css) rather than free hex values: the
+    # pages then need no inline styles, and every colour has a tested contrast.
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    GREY = "grey", "Grey"
+    PURPLE = "purple", "Purple"
+    YELLOW = "yellow", "Yellow"
+    BLACK = "black", "Black"
+
+
 class StatusOption(models.Model):
     """One status of a plan's RAG scheme, e.g. Blue: action completed and success criteria met."""
 
@@ -69,7 +82,7 @@ class StatusOption(models.Model):
         ActionPlan, on_delete=models.CASCADE, related_name="statuses"
     )
     label = models.CharField(max_length=40)
-    colour = models.CharField(max_length=7, help_text="Hex colour, e.g. #1d70b8.")
+    colour = models.CharField(max_length=10, choices=StatusColour.choices)
     meaning = models.CharField(max_length=255)
     counts_as_complete = models.BooleanField(default=False)
     is_not_started = models.BooleanField(
@@ -90,8 +103,8 @@ class StatusOption(models.Model):
                 fields=["plan", "label"], name="status_label_unique_per_plan"
             ),
             models.CheckConstraint(
-                condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
-                name="status_colour_is_hex",
+                condition=Q(colour__in=StatusColour.values),
+                name="status_colour_in_palette",
             ),
         ]
 

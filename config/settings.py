@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "recommendations",
     "actionplans",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [

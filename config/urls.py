@@ -9,6 +9,8 @@ admin.site.site_title = "Actionplans"
 urlpatterns = [
     path("", actionplan_views.home, name="home"),
     path("", include("actionplans.urls")),
+    path("", include("reporting.urls")),
+    path("", include("imports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,7 +85,7 @@ def test_a_period_is_a_calendar_month_once_per_plan():
     assert factories.make_period(plan, 2009, 2).last_day == datetime.date(2009, 2, 28)
 
 
-def test_status_labels_are_unique_per_plan_and_colours_are_hex():
+def test_status_labels_are_unique_per_plan_and_colours_come_from_the_palette():
     plan = factories.make_plan()
     assert [s.label for s in plan.statuses.all()] == [
         "Blue",
@@ -95,7 +95,7 @@ def test_status_labels_are_unique_per_plan_and_colours_are_hex():
         "Grey",
     ]
     assert _refused(
-        lambda: plan.statuses.create(label="Blue", colour="#000000", meaning="again")
+        lambda: plan.statuses.create(label="Blue", colour="black", meaning="again")
     )
     assert _refused(
         lambda: plan.statuses.create(label="Pink", colour="pink", meaning="x")

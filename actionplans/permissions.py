@@ -1,0 +1,43 @@
+"""Who may do what on a plan. Every view asks here, so the rules live in one place.
+
+Roles: admins (superusers) may do everything; a plan coordinator and a board viewer hold a
+PlanMembership; leads and chief officers are known from the actions their Officer record
+leads or is accountable for.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from .models import Action, ActionPlan, Officer, PlanMembership
+
+
+def user_officer(user: AbstractBaseUser) -> Officer | None:
+    if not user.is_authenticated:
+        return None
+    return Officer.objects.filter(user=user).first()
+
+
+def user_is_coordinator(user: AbstractBaseUser, plan: ActionPlan) -> bool:
+    """Coordinators run the plan: periods, narratives, corrections, imports."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return PlanMembership.objects.filter(
+        plan=plan, user=user, role=PlanMembership.Role.COORDINATOR
+    ).exists()
+
+
+def user_leads_action(user: AbstractBaseUser, action: Action) -> bool:
+    """The user leads the action or one of its milestones."""
+    officer = user_officer(user)
+    if officer is None:
+        return False
+    return (
+        action.leads.filter(pk=officer.pk).exists()
+        or action.milestones.filter(leads=officer).exists()
+    )
+
+
+def user_is_chief_officer_for(user: AbstractBaseUser, action: Action) -> bool:
+    officer = user_officer(user)
+    return officer is not None and action.chief_officers.filter(pk=officer.pk).exists()
