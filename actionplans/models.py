@@ -372,6 +372,9 @@ class ProgressUpdate(models.Model):
         SUBMITTED = "submitted", "Awaiting sign-off"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
+        # Written when a month closes for an item nobody updated: last month's status and
+        # direction carried forward, so the frozen month still has a row for every item.
+        NOT_RETURNED = "not_returned", "No return"
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="updates"
