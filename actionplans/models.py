@@ -399,7 +399,17 @@ class ProgressUpdate(models.Model):
     workflow_state = models.CharField(
         max_length=20, choices=Workflow.choices, default=Workflow.DRAFT
     )
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(
+        blank=True, help_text="The chief officer's reason for returning the update."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -5,6 +5,8 @@ PlanMembership; leads and chief officers are known from the actions their Office
 leads or is accountable for.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 
 from .models import Action, ActionPlan, Officer, PlanMembership
@@ -41,3 +43,36 @@ def user_leads_action(user: AbstractBaseUser, action: Action) -> bool:
 def user_is_chief_officer_for(user: AbstractBaseUser, action: Action) -> bool:
     officer = user_officer(user)
     return officer is not None and action.chief_officers.filter(pk=officer.pk).exists()
+
+
+@dataclass(frozen=True)
+class ActionAccess:
+    """What one user may do with one action's updates."""
+
+    edit_action: bool
+    edit_milestones: frozenset[int]
+    sign_off: bool
+    coordinator: bool
+
+    @property
+    def edit_any(self) -> bool:
+        return self.edit_action or bool(self.edit_milestones)
+
+
+def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
+    """Leads edit what they lead; chief officers edit and sign off what they are accountable
+    for; coordinators (and admins) edit everything on their plan."""
+    milestone_ids = [m.pk for m in action.milestones.all()]
+    if user_is_coordinator(user, action.plan):
+        return ActionAccess(True, frozenset(milestone_ids), True, True)
+    officer = user_officer(user)
+    if officer is None:
+        return ActionAccess(False, frozenset(), False, False)
+    chief = action.chief_officers.filter(pk=officer.pk).exists()
+    lead = action.leads.filter(pk=officer.pk).exists()
+    if chief or lead:
+        return ActionAccess(True, frozenset(milestone_ids), chief, False)
+    own = frozenset(
+        action.milestones.filter(leads=officer).values_list("pk", flat=True)
+    )
+    return ActionAccess(False, own, False, False)

@@ -1,5 +1,8 @@
 """Reads for the plan pages. Permission to see a plan is decided here, in one place."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -100,3 +103,327 @@ def action_updates_by_period(*, action: Action) -> list[dict]:
         else:
             row["action"] = update
     return list(rows.values())
+
+
+# --- The monthly cycle ---------------------------------------------------------------------
+
+
+def open_periods(*, plans) -> dict[int, ReportingPeriod]:
+    """The open period of each plan, keyed by plan id."""
+    return {
+        period.plan_id: period
+        for period in ReportingPeriod.objects.filter(
+            plan__in=plans, state=ReportingPeriod.State.OPEN
+        )
+    }
+
+
+def previous_period(*, period: ReportingPeriod) -> ReportingPeriod | None:
+    return (
+        ReportingPeriod.objects.filter(plan_id=period.plan_id, month__lt=period.month)
+        .order_by("-month")
+        .first()
+    )
+
+
+@dataclass
+class MyActionRow:
+    action: Action
+    period: ReportingPeriod
+    update: ProgressUpdate | None
+    roles: list[str]
+    milestones_led: list[Milestone]
+
+    @property
+    def state(self) -> str:
+        if self.update is None:
+            return "No update"
+        return self.update.get_workflow_state_display()
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.update is None or self.update.workflow_state in {
+            ProgressUpdate.Workflow.DRAFT,
+            ProgressUpdate.Workflow.RETURNED,
+        }
+
+    @property
+    def due(self) -> bool:
+        finish = self.action.plan_finish
+        return (
+            finish is not None and self.period.month <= finish <= self.period.last_day
+        )
+
+    @property
+    def overdue(self) -> bool:
+        finish = self.action.plan_finish
+        return (
+            finish is not None
+            and finish < self.period.month
+            and self.action.actual_finish is None
+        )
+
+
+def my_actions(*, user) -> list[MyActionRow]:
+    """Every action the user leads (or leads a milestone of) or signs off, in open periods."""
+    officer = (
+        Officer.objects.filter(user=user).first() if user.is_authenticated else None
+    )
+    if officer is None:
+        return []
+    actions = list(
+        Action.objects.filter(
+            Q(leads=officer) | Q(chief_officers=officer) | Q(milestones__leads=officer)
+        )
+        .distinct()
+        .select_related("plan")
+        .prefetch_related("leads", "chief_officers", "milestones__leads")
+        .order_by("plan__title", "sort_key")
+    )
+    periods = open_periods(plans={a.plan_id for a in actions})
+    updates = {
+        (u.period_id, u.action_id): u
+        for u in ProgressUpdate.objects.filter(
+            period__in=periods.values(), action__in=actions
+        )
+    }
+    rows = []
+    for action in actions:
+        period = periods.get(action.plan_id)
+        if period is None:
+            continue
+        roles = []
+        if officer in action.leads.all():
+            roles.append("Lead")
+        if officer in action.chief_officers.all():
+            roles.append("Chief officer")
+        led = [m for m in action.milestones.all() if officer in m.leads.all()]
+        if led and "Lead" not in roles:
+            roles.append("Milestone lead")
+        rows.append(
+            MyActionRow(action, period, updates.get((period.pk, action.pk)), roles, led)
+        )
+    return rows
+
+
+def signoff_queue(*, user) -> list[ProgressUpdate]:
+    """Updates awaiting sign-off by this user as chief officer (all, for an admin)."""
+    updates = ProgressUpdate.objects.filter(
+        workflow_state=ProgressUpdate.Workflow.SUBMITTED,
+        action__isnull=False,
+        period__state=ReportingPeriod.State.OPEN,
+    )
+    if not user.is_superuser:
+        officer = Officer.objects.filter(user=user).first()
+        if officer is None:
+            return []
+        updates = updates.filter(action__chief_officers=officer)
+    return list(
+        updates.select_related("action__plan", "period", "status", "author").order_by(
+            "period__plan__title", "action__sort_key"
+        )
+    )
+
+
+@dataclass
+class ReturnRow:
+    action: Action
+    update: ProgressUpdate | None
+
+    @property
+    def state(self) -> str:
+        return self.update.get_workflow_state_display() if self.update else "No update"
+
+
+def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
+    """Each action of the plan with its update for the period: who has not returned."""
+    updates = {
+        u.action_id: u
+        for u in ProgressUpdate.objects.filter(
+            period=period, action__isnull=False
+        ).select_related("status", "author")
+    }
+    actions = (
+        Action.objects.filter(plan_id=period.plan_id)
+        .prefetch_related("leads", "milestones__leads")
+        .select_related("plan")
+        .order_by("sort_key")
+    )
+    return [ReturnRow(action, updates.get(action.pk)) for action in actions]
+
+
+def updates_for_action(
+    *, action: Action, period: ReportingPeriod | None
+) -> dict[tuple[int | None, int | None], ProgressUpdate]:
+    """The period's updates of an action and its milestones, keyed (action_id, milestone_id)."""
+    if period is None:
+        return {}
+    return {
+        (u.action_id, u.milestone_id): u
+        for u in ProgressUpdate.objects.filter(period=period)
+        .filter(Q(action=action) | Q(milestone__action=action))
+        .select_related("status", "author", "reviewed_by")
+    }
+
+
+@dataclass
+class TimelineRow:
+    label: str
+    cells: list[ProgressUpdate | None]
+
+
+def action_timeline(
+    *, action: Action
+) -> tuple[list[ReportingPeriod], list[TimelineRow]]:
+    """Status and direction per closed month, for the action and each milestone."""
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan_id=action.plan_id, state=ReportingPeriod.State.CLOSED
+        ).order_by("month")
+    )
+    updates = {
+        (u.period_id, u.action_id, u.milestone_id): u
+        for u in ProgressUpdate.objects.filter(period__in=periods)
+        .filter(Q(action=action) | Q(milestone__action=action))
+        .select_related("status")
+    }
+    rows = [
+        TimelineRow(
+            action.number, [updates.get((p.pk, action.pk, None)) for p in periods]
+        )
+    ]
+    for milestone in action.milestones.all():
+        rows.append(
+            TimelineRow(
+                f"{action.number} {milestone.label}",
+                [updates.get((p.pk, None, milestone.pk)) for p in periods],
+            )
+        )
+    return periods, rows
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    item: str
+    what: str
+    changes: list[tuple[str, str, str]]
+    reason: str
+
+
+_HIDDEN_HISTORY_FIELDS = {
+    "id",
+    "version",
+    "sort_key",
+    "created_at",
+    "updated_at",
+    "author",
+    "reviewed_at",
+    "reviewed_by",
+    "order",
+}
+
+
+def _history_entries(
+    records, *, model, item_label, statuses, periods
+) -> list[HistoryEntry]:
+    """Field-by-field differences between consecutive history rows of each object."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in _HIDDEN_HISTORY_FIELDS
+        and f.attname not in _HIDDEN_HISTORY_FIELDS
+    ]
+
+    def show(record, field) -> str:
+        value = getattr(record, field.attname)
+        if value in (None, ""):
+            return "–"
+        if field.name == "status":
+            return statuses.get(value, str(value))
+        if field.name == "period":
+            return periods.get(value, str(value))
+        if field.is_relation:
+            return str(value)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    entries = []
+    previous = {}
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type == "-":
+            continue
+        changes = []
+        for field in fields:
+            if field.is_relation and field.name not in {"status", "period"}:
+                continue
+            new = show(record, field)
+            old = show(before, field) if before else "–"
+            if old != new:
+                changes.append((str(field.verbose_name), old, new))
+        if not changes and before is not None:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(
+                    record.history_user.get_full_name() or record.history_user.username
+                )
+                if record.history_user
+                else "System",
+                item=item_label(record),
+                what="Created" if record.history_type == "+" else "Changed",
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return entries
+
+
+def action_change_history(*, action: Action) -> list[HistoryEntry]:
+    """Who changed what and when, for the action, its milestones and their updates.
+
+    Newest first; a fixed number of queries however long the history.
+    """
+    milestones = {m.pk: f"{action.number} {m.label}" for m in action.milestones.all()}
+    statuses = {s.pk: s.label for s in action.plan.statuses.all()}
+    periods = {p.pk: str(p) for p in action.plan.periods.all()}
+    entries = _history_entries(
+        Action.history.filter(id=action.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        model=Action,
+        item_label=lambda r: action.number,
+        statuses=statuses,
+        periods=periods,
+    )
+    entries += _history_entries(
+        Milestone.history.filter(action_id=action.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        model=Milestone,
+        item_label=lambda r: milestones.get(r.id, "milestone"),
+        statuses=statuses,
+        periods=periods,
+    )
+    entries += _history_entries(
+        ProgressUpdate.history.filter(
+            Q(action_id=action.pk) | Q(milestone_id__in=list(milestones))
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        model=ProgressUpdate,
+        item_label=lambda r: (
+            f"{milestones.get(r.milestone_id, action.number)} – "
+            f"{periods.get(r.period_id, '')} update"
+        ),
+        statuses=statuses,
+        periods=periods,
+    )
+    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -1,6 +1,20 @@
 """Writes to plans: status schemes, the monthly update cycle. Each runs in a transaction."""
 
-from .models import ActionPlan, StatusOption
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import (
+    Action,
+    ActionPlan,
+    Milestone,
+    ProgressUpdate,
+    ReportingPeriod,
+    StatusOption,
+)
 
 # The Leeds guidance on RAG reporting (seed 001), the default scheme of every new plan.
 DEFAULT_STATUS_SCHEME = [
@@ -56,3 +70,362 @@ def action_status_from_milestones(
         return None
     rank = {label: index for index, label in enumerate(_STATUS_PRECEDENCE)}
     return min(known, key=lambda status: rank.get(status.label, -1))
+
+
+# --- The monthly update cycle -------------------------------------------------------------
+
+# The fields of an update that a lead reports, in the order they are shown.
+UPDATE_FIELDS = ["status", "direction", "progress", "risk", "actual_finish"]
+
+
+class WorkflowError(Exception):
+    """An action that the current state does not allow (e.g. editing a closed month)."""
+
+
+@dataclass(frozen=True)
+class ItemValues:
+    """What a user submitted for one action or milestone, and the version they started from."""
+
+    status: StatusOption | None
+    direction: str
+    progress: str
+    risk: str
+    actual_finish: datetime.date | None
+    # The update's version when the form was shown; 0 when there was no update yet.
+    version: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value someone else saved since the user opened the form."""
+
+    item: str
+    field: str
+    old: str
+    new: str
+    by: str
+    at: datetime.datetime | None
+
+
+class UpdateConflict(Exception):
+    """The update changed since the user opened the form; nothing was saved."""
+
+    def __init__(self, changes: list[Change]):
+        super().__init__(f"{len(changes)} value(s) changed by someone else")
+        self.changes = changes
+
+
+def _display(update_or_record, name: str) -> str:
+    if update_or_record is None:
+        return ""
+    if name == "status":
+        status = update_or_record.status
+        return status.label if status else ""
+    if name == "direction":
+        return (
+            ProgressUpdate.Direction(update_or_record.direction).label
+            if (update_or_record.direction)
+            else ""
+        )
+    if name == "workflow_state":
+        return ProgressUpdate.Workflow(update_or_record.workflow_state).label
+    value = getattr(update_or_record, name)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value or ""
+
+
+def _conflicts(
+    *, item_label: str, current: ProgressUpdate | None, expected_version: int
+) -> list[Change]:
+    """What changed between the version the user saw and the update as it is now."""
+    if current is None:
+        return []  # still no update: nobody else wrote one
+    if current.version == expected_version:
+        return []
+    seen = None
+    if expected_version:
+        seen = current.history.filter(version=expected_version).first()
+    by = str(current.author) if current.author else "someone else"
+    changes = []
+    for name in [*UPDATE_FIELDS, "workflow_state"]:
+        old, new = _display(seen, name), _display(current, name)
+        if old != new:
+            label = ProgressUpdate._meta.get_field(name).verbose_name
+            changes.append(
+                Change(item_label, str(label), old, new, by, current.updated_at)
+            )
+    if not changes:
+        # Saved again with the same values: still refuse, the user must look first.
+        changes.append(
+            Change(item_label, "update", "", "saved again", by, current.updated_at)
+        )
+    return changes
+
+
+def _lock_open_period(period: ReportingPeriod) -> ReportingPeriod:
+    """Lock the period row so that a month cannot close in the middle of a save."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise WorkflowError(
+            f"{period} is closed: its updates can no longer be changed."
+        )
+    return period
+
+
+def _write(update: ProgressUpdate, *, user, reason: str = "") -> None:
+    update.version += 1
+    update._history_user = user
+    if reason:
+        update._change_reason = reason
+    update.save()
+
+
+@transaction.atomic
+def update_save(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    user,
+    action_values: ItemValues | None,
+    milestone_values: dict[int, ItemValues],
+    submit: bool,
+) -> ProgressUpdate:
+    """Save a lead's update of one action and its milestones, as a draft or for sign-off.
+
+    Refuses the whole save with UpdateConflict when any of the updates changed since the
+    user opened the form, so nothing is silently overwritten. `action_values` is None when
+    the user may only update some milestones (the action's own update is then left alone).
+    """
+    period = _lock_open_period(period)
+    milestones = {m.pk: m for m in action.milestones.all()}
+    existing = {
+        (u.action_id, u.milestone_id): u
+        for u in ProgressUpdate.objects.select_for_update(of=("self",))
+        .filter(period=period)
+        .filter(Q(action=action) | Q(milestone__action=action))
+    }
+    changes = []
+    if action_values is not None:
+        changes += _conflicts(
+            item_label=action.number,
+            current=existing.get((action.pk, None)),
+            expected_version=action_values.version,
+        )
+    for pk, values in milestone_values.items():
+        changes += _conflicts(
+            item_label=milestones[pk].number,
+            current=existing.get((None, pk)),
+            expected_version=values.version,
+        )
+    if changes:
+        raise UpdateConflict(changes)
+
+    state = (
+        ProgressUpdate.Workflow.SUBMITTED if submit else ProgressUpdate.Workflow.DRAFT
+    )
+    action_update = existing.get((action.pk, None)) or ProgressUpdate(
+        period=period, action=action, version=0
+    )
+    if action_values is not None:
+        _apply(action_update, action_values, user=user)
+    action_update.workflow_state = state
+    _write(action_update, user=user)
+    for pk, values in milestone_values.items():
+        update = existing.get((None, pk)) or ProgressUpdate(
+            period=period, milestone=milestones[pk], version=0
+        )
+        _apply(update, values, user=user)
+        update.workflow_state = state
+        _write(update, user=user)
+    return action_update
+
+
+def _apply(update: ProgressUpdate, values: ItemValues, *, user) -> None:
+    update.status = values.status
+    update.direction = values.direction
+    update.progress = values.progress
+    update.risk = values.risk
+    update.actual_finish = values.actual_finish
+    update.author = user
+
+
+def _milestone_updates(update: ProgressUpdate):
+    return ProgressUpdate.objects.filter(
+        period_id=update.period_id, milestone__action_id=update.action_id
+    )
+
+
+@transaction.atomic
+def update_approve(*, update: ProgressUpdate, user) -> ProgressUpdate:
+    """A chief officer signs off an action's update (and its milestones').
+
+    The actual finishes it reports become the action's and milestones' actual finish.
+    """
+    _lock_open_period(update.period)
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
+        raise WorkflowError("Only an update awaiting sign-off can be approved.")
+    now = timezone.now()
+    for item_update in [
+        update,
+        *_milestone_updates(update).select_for_update(of=("self",)),
+    ]:
+        item_update.workflow_state = ProgressUpdate.Workflow.APPROVED
+        item_update.reviewed_by, item_update.reviewed_at = user, now
+        item_update.review_comment = ""
+        _write(item_update, user=user)
+        item = item_update.action or item_update.milestone
+        if (
+            item_update.actual_finish
+            and item.actual_finish != item_update.actual_finish
+        ):
+            item.actual_finish = item_update.actual_finish
+            item._history_user = user
+            item.save()
+    return update
+
+
+@transaction.atomic
+def update_return(*, update: ProgressUpdate, user, comment: str) -> ProgressUpdate:
+    """A chief officer sends an update back to the lead with a comment."""
+    if not comment.strip():
+        raise WorkflowError("Say what the lead needs to change.")
+    _lock_open_period(update.period)
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
+        raise WorkflowError("Only an update awaiting sign-off can be returned.")
+    now = timezone.now()
+    for item_update in [
+        update,
+        *_milestone_updates(update).select_for_update(of=("self",)),
+    ]:
+        item_update.workflow_state = ProgressUpdate.Workflow.RETURNED
+        item_update.reviewed_by, item_update.reviewed_at = user, now
+        item_update.review_comment = comment.strip()
+        _write(item_update, user=user)
+    return update
+
+
+@transaction.atomic
+def update_amend(
+    *, update: ProgressUpdate, user, values: ItemValues, reason: str
+) -> ProgressUpdate:
+    """A coordinator corrects a closed month: recorded in history with the reason."""
+    if not reason.strip():
+        raise WorkflowError("Give the reason for the amendment.")
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if not update.period.is_closed:
+        raise WorkflowError(
+            "Only a closed month is amended; edit an open month directly."
+        )
+    item = update.action or update.milestone
+    changes = _conflicts(
+        item_label=str(item.number), current=update, expected_version=values.version
+    )
+    if changes:
+        raise UpdateConflict(changes)
+    author = update.author
+    _apply(update, values, user=user)
+    update.author = author  # the lead stays the author; history names the coordinator
+    _write(update, user=user, reason=f"Amendment: {reason.strip()}")
+    return update
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+@transaction.atomic
+def period_open_next(*, plan: ActionPlan, user) -> ReportingPeriod:
+    """Open the month after the plan's latest period (or this month for a new plan)."""
+    periods = ReportingPeriod.objects.select_for_update().filter(plan=plan)
+    open_period = periods.filter(state=ReportingPeriod.State.OPEN).first()
+    if open_period is not None:
+        raise WorkflowError(f"Close {open_period} before opening the next month.")
+    latest = periods.order_by("-month").first()
+    month = _next_month(latest.month) if latest else timezone.localdate().replace(day=1)
+    period = ReportingPeriod(plan=plan, month=month)
+    period._history_user = user
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, user) -> int:
+    """Close a month: freeze every item's update. Returns how many items had no return.
+
+    An action or milestone nobody updated gets a "no return" update carrying last month's
+    status forward, so the frozen month has one row per item and reports never guess.
+    """
+    period = _lock_open_period(period)
+    previous = (
+        ReportingPeriod.objects.filter(plan=period.plan, month__lt=period.month)
+        .order_by("-month")
+        .first()
+    )
+    last_status = {}
+    if previous is not None:
+        last_status = {
+            (u.action_id, u.milestone_id): u.status_id
+            for u in ProgressUpdate.objects.filter(period=previous)
+        }
+    have = set(
+        ProgressUpdate.objects.filter(period=period).values_list(
+            "action_id", "milestone_id"
+        )
+    )
+    missing = [
+        ProgressUpdate(
+            period=period,
+            action_id=action_id,
+            milestone_id=milestone_id,
+            status_id=last_status.get((action_id, milestone_id)),
+            workflow_state=ProgressUpdate.Workflow.NOT_RETURNED,
+        )
+        for action_id, milestone_id in _plan_items(period.plan)
+        if (action_id, milestone_id) not in have
+    ]
+    # bulk_create skips save(), so history rows are written explicitly.
+    created = ProgressUpdate.objects.bulk_create(missing)
+    if created:
+        ProgressUpdate.history.bulk_history_create(created, default_user=user)
+    period.state = ReportingPeriod.State.CLOSED
+    period.closed_at, period.closed_by = timezone.now(), user
+    period._history_user = user
+    period.save()
+    return len(created)
+
+
+def _plan_items(plan: ActionPlan) -> list[tuple[int | None, int | None]]:
+    actions = Action.objects.filter(plan=plan).values_list("pk", flat=True)
+    milestones = Milestone.objects.filter(action__plan=plan).values_list(
+        "pk", flat=True
+    )
+    return [(pk, None) for pk in actions] + [(None, pk) for pk in milestones]
+
+
+@transaction.atomic
+def period_narrative_save(
+    *,
+    period: ReportingPeriod,
+    user,
+    overview: str,
+    risks: str,
+    amendments: str,
+    reason: str = "",
+) -> ReportingPeriod:
+    """Save the month's overview, risks and requested amendments.
+
+    A closed month's narrative is part of its frozen record: changing it is an amendment
+    and needs a reason, kept in the history.
+    """
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed and not reason.strip():
+        raise WorkflowError("Give the reason for amending a closed month.")
+    period.overview, period.risks, period.amendments = overview, risks, amendments
+    period._history_user = user
+    if period.is_closed:
+        period._change_reason = f"Amendment: {reason.strip()}"
+    period.save()
+    return period
