@@ -306,6 +306,8 @@ def test_the_action_page_shows_the_timeline_and_who_changed_what(client, cycle):
     client.post(form_url(cycle), action_data(cycle, progress="Second."))
     client.force_login(cycle.viewer)
     page = client.get(cycle.action.get_absolute_url()).content.decode()
+    assert "<title>Action 1.8 – Leeds IWC – Actionplans</title>" in page
+    assert page.count("<h2>Change history</h2>") == 1
     assert "Status by month" in page and "Aug 2009" in page
     assert "First. → Second." in page
     assert "Lead" in page  # the user's name in the history

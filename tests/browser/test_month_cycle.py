@@ -1,0 +1,67 @@
+"""A whole month of the Leeds plan in a real browser: update, submit, approve, close."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actionplans.models import Action, ProgressUpdate
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_month_from_the_leads_update_to_the_frozen_record(demo, sign_in):
+    action = Action.objects.get(plan__slug="leeds-iwc", number="2.7")
+
+    # The lead goes from sign-in to the form in one click, and submits.
+    lead = sign_in("lead")
+    expect(lead.get_by_role("heading", name="My actions")).to_be_visible()
+    lead.get_by_role("link", name="Update action 2.7").click()
+    expect(
+        lead.get_by_role("heading", name="Update action 2.7 for September 2009")
+    ).to_be_visible()
+    expect(
+        lead.get_by_text("August 2009")
+    ).to_be_visible()  # last month, beside the inputs
+    lead.get_by_label("Green – Action completed").check()
+    lead.get_by_label("↑ Improving").check()
+    lead.get_by_label("Progress this month").fill(
+        "Audit report presented to the Safeguarding Board on 14 October."
+    )
+    lead.get_by_role("button", name="Submit for sign-off").click()
+    expect(lead.get_by_text("Action 2.7 sent for sign-off.")).to_be_visible()
+
+    # The chief officer approves it from the sign-off queue.
+    chief = sign_in("chief")
+    chief.get_by_role("link", name="Sign-off", exact=True).click()
+    chief.get_by_role("link", name="Review action 2.7").click()
+    expect(
+        chief.get_by_text("Audit report presented to the Safeguarding Board")
+    ).to_be_visible()
+    chief.get_by_role("button", name="Approve").click()
+    expect(chief.get_by_text("Action 2.7 approved.")).to_be_visible()
+
+    # The coordinator closes September (other returns are missing) and opens October.
+    coordinator = sign_in("coordinator")
+    coordinator.get_by_role("link", name="Manage months and returns").first.click()
+    coordinator.get_by_label(
+        "Close the month although some returns are missing"
+    ).check()
+    coordinator.get_by_role("button", name="Close September 2009").click()
+    expect(coordinator.get_by_text("September 2009 is closed.")).to_be_visible()
+    coordinator.get_by_role("button", name="Open the next month").click()
+    expect(coordinator.get_by_text("October 2009 is open for updates.")).to_be_visible()
+
+    frozen = ProgressUpdate.objects.get(period__month__month=9, action=action)
+    assert frozen.workflow_state == "approved" and frozen.status.label == "Green"
+
+    # In October the lead sees September's frozen values as last month.
+    lead.goto("/")
+    lead.get_by_role("link", name="Update action 2.7").click()
+    expect(
+        lead.get_by_role("heading", name="Update action 2.7 for October 2009")
+    ).to_be_visible()
+    last_month = lead.locator(".last-month").first
+    expect(last_month).to_contain_text("September 2009")
+    expect(last_month).to_contain_text(
+        "Audit report presented to the Safeguarding Board"
+    )
+    expect(last_month).to_contain_text("Green")
