@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "actionplans",
     "reporting",
     "imports",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
