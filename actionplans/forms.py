@@ -32,9 +32,21 @@ class ItemUpdateForm(forms.Form):
     )
     actual_finish = forms.DateField(
         label="Actual finish",
+        error_messages={
+            "invalid": "Enter the actual finish as a date, like 30/06/2009."
+        },
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Leave empty until the work is finished.",
+        # A text box rather than the browser's date picker (as GOV.UK advises): it reads
+        # the same in every browser and locale, and works well with the keyboard.
+        widget=forms.DateInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "input--date",
+            },
+            format="%d/%m/%Y",
+        ),
+        help_text="For example 30/06/2009. Leave empty until the work is finished.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
