@@ -167,7 +167,7 @@ def test_a_backup_of_a_plan_with_its_history_restores_identically(
     before = backup.read_text()
     call_command("flush", interactive=False, verbosity=0)
     assert not ProgressUpdate.history.exists()
-    call_command("loaddata", str(backup), verbosity=0)
+    call_command("restore_backup", str(backup), verbosity=0)
     again = tmp_path / "again.json"
     call_command("dumpdata", *apps, output=str(again), verbosity=0)
     assert _rows(again.read_text()) == _rows(before)
