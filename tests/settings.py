@@ -12,3 +12,6 @@ from config.settings import *  # noqa: E402,F403
 
 # Hashing passwords slowly only slows the tests down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# django-axes logs every sign-in at INFO; the tests check the app's own security log instead.
+AXES_VERBOSE = False
