@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+_KINDS = "<str:kind>"  # summary, progress, chief-officer, exceptions
+
+urlpatterns = [
+    path("plans/<slug:slug>/reports/", views.report_index, name="index"),
+    path("plans/<slug:slug>/reports/dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "plans/<slug:slug>/reports/dashboard/pdf/",
+        views.dashboard_pdf,
+        name="dashboard_pdf",
+    ),
+    path(
+        "plans/<slug:slug>/reports/scrutiny/<str:quarter>/",
+        views.scrutiny_pack,
+        name="scrutiny_pack",
+    ),
+    path(
+        "plans/<slug:slug>/reports/scrutiny/<str:quarter>/pdf/",
+        views.scrutiny_pdf,
+        name="scrutiny_pdf",
+    ),
+    path(
+        "plans/<slug:slug>/reports/scrutiny/<str:quarter>/edit/",
+        views.scrutiny_edit,
+        name="scrutiny_edit",
+    ),
+    path(f"plans/<slug:slug>/reports/{_KINDS}/", views.report_page, name="report"),
+    path(
+        f"plans/<slug:slug>/reports/{_KINDS}/pdf/", views.report_pdf, name="report_pdf"
+    ),
+    path(
+        f"plans/<slug:slug>/reports/{_KINDS}/xlsx/",
+        views.report_xlsx,
+        name="report_xlsx",
+    ),
+]

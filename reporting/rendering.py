@@ -1,0 +1,301 @@
+"""One report context, three formats: the HTML page body, a PDF (WeasyPrint) and xlsx.
+
+The PDF is the print wrapper around the same body partial the screen page includes.
+WeasyPrint may only fetch our own static files (see `StaticOnlyFetcher`), so nothing a user
+writes into a plan can make the server read a file or call a URL.
+
+Rendering is a plain function with no request: a view, the `render_report` command or a
+task worker can call it. PDFs of a closed period are kept in storage (`report_pdf_stored`).
+"""
+
+import hashlib
+import io
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import charts
+from .selectors import Dashboard, Kind, PeriodReport, ScrutinyPack
+
+logger = logging.getLogger(__name__)
+
+Report = PeriodReport | ScrutinyPack | Dashboard
+
+BODY_TEMPLATES = {
+    Kind.SUMMARY: "reporting/_summary_body.html",
+    Kind.PROGRESS: "reporting/_progress_body.html",
+    Kind.CHIEF_OFFICER: "reporting/_progress_body.html",
+    Kind.EXCEPTIONS: "reporting/_progress_body.html",
+    Kind.SCRUTINY: "reporting/_scrutiny_body.html",
+    Kind.DASHBOARD: "reporting/_dashboard_body.html",
+}
+
+# WeasyPrint resolves the print page's relative URLs against this made-up origin, and the
+# fetcher below answers only for its /static/ paths.
+_PRINT_ORIGIN = "https://report.invalid/"
+_STATIC_PREFIX = _PRINT_ORIGIN + "static/"
+_FETCHABLE_SUFFIXES = {".css", ".svg", ".png", ".woff", ".woff2", ".ttf"}
+
+
+def body_context(report: Report) -> dict:
+    """What the body partials need besides the report itself."""
+    context: dict = {"report": report, "body_template": BODY_TEMPLATES[report.kind]}
+    if isinstance(report, Dashboard):
+        context["bar_chart"] = charts.status_bar_chart(
+            report.months, report.statuses, report.status_labels
+        )
+        context["line_chart"] = charts.progress_line_chart(report.months)
+    elif isinstance(report, ScrutinyPack) and report.months:
+        statuses = report.report.statuses if report.report else []
+        context["bar_chart"] = charts.status_bar_chart(
+            report.months, statuses, report.status_labels
+        )
+    return context
+
+
+# ---------------------------------------------------------------------------------------
+# PDF
+
+
+def _weasyprint():
+    # Imported when first needed: WeasyPrint loads Pango, which pages never need.
+    # (Its chatty logging is quietened in settings.LOGGING.)
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    return weasyprint, URLFetcher, URLFetcherResponse
+
+
+def static_only_fetcher():
+    """A WeasyPrint URL fetcher that serves our static files and refuses everything else."""
+    _, URLFetcher, URLFetcherResponse = _weasyprint()
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(_STATIC_PREFIX):
+                raise ValueError(
+                    f"Report PDFs fetch only their own static files: {url}"
+                )
+            relative = url.removeprefix(_STATIC_PREFIX).split("?")[0].split("#")[0]
+            path = Path(relative)
+            if (
+                ".." in path.parts
+                or path.is_absolute()
+                or path.suffix.lower() not in _FETCHABLE_SUFFIXES
+            ):
+                raise ValueError(f"Not a static file a report may use: {url}")
+            found = finders.find(relative)
+            if not found:
+                raise ValueError(f"No such static file: {url}")
+            mime, _ = mimetypes.guess_type(found)
+            return URLFetcherResponse(
+                url,
+                Path(found).read_bytes(),
+                headers={"Content-Type": mime or "application/octet-stream"},
+            )
+
+    return StaticOnlyFetcher()
+
+
+def report_print_html(report: Report) -> str:
+    """The standalone print page: the body partial inside the print wrapper."""
+    context = body_context(report) | {
+        "print": True,
+        "static_base": _STATIC_PREFIX,
+        "generated_at": timezone.localtime(),
+    }
+    return render_to_string("reporting/report_print.html", context)
+
+
+def report_pdf(report: Report) -> bytes:
+    """Render the report as a tagged PDF (A4 landscape, running header, page x of y)."""
+    weasyprint, _, _ = _weasyprint()
+    html = weasyprint.HTML(
+        string=report_print_html(report),
+        base_url=_PRINT_ORIGIN,
+        url_fetcher=static_only_fetcher(),
+    )
+    return html.write_pdf(pdf_tags=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Stored PDFs of closed periods
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    content: bytes
+    name: str | None  # the storage name, None when the report may still change
+    was_stored: bool  # True when served from storage without rendering
+
+
+def report_storage_name(report: Report) -> str | None:
+    """Where a report's PDF is kept, or None when it must not be kept (open periods).
+
+    The name holds the plan, the period (or quarter), the report, the filters and when the
+    period was closed, so reopening and closing a month again gives a new file.
+    """
+    if report.is_draft or isinstance(report, Dashboard):
+        return None
+    if isinstance(report, ScrutinyPack):
+        closed = max(m.period.closed_at for m in report.months if m.period.closed_at)
+        cover = report.cover.updated_at.isoformat() if report.cover else "no-cover"
+        parts = [report.quarter_key, closed.isoformat(), cover]
+    else:
+        parts = [
+            report.period.key,
+            report.kind,
+            report.period.closed_at.isoformat() if report.period.closed_at else "",
+            *(f"{k}={v}" for k, v in sorted(report.filters.as_params().items())),
+        ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    label = (
+        report.quarter_key if isinstance(report, ScrutinyPack) else report.period.key
+    )
+    return f"reports/{report.plan.slug}/{label}/{report.kind}-{digest}.pdf"
+
+
+def report_pdf_stored(report: Report) -> StoredPdf:
+    """The report's PDF, rendered once per closed period and then read from storage.
+
+    Idempotent: a cron job or worker can call it ahead of time for every closed period and
+    running it twice does nothing the second time. Open periods are rendered every time.
+    """
+    name = report_storage_name(report)
+    if name is None:
+        return StoredPdf(report_pdf(report), None, False)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return StoredPdf(stored.read(), name, True)
+    content = report_pdf(report)
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        # Another process stored the same report meanwhile; keep one copy.
+        default_storage.delete(saved)
+    return StoredPdf(content, name, False)
+
+
+# ---------------------------------------------------------------------------------------
+# xlsx
+
+XLSX_COLUMNS = [
+    ("Recommendations", 18),
+    ("No.", 10),
+    ("Aim / outcome", 40),
+    ("Action", 50),
+    ("Last month status", 14),
+    ("Last month direction", 12),
+    ("This month status", 14),
+    ("This month direction", 12),
+    ("Plan start", 12),
+    ("Plan finish", 12),
+    ("Actual finish", 12),
+    ("Success criteria", 50),
+    ("Lead", 30),
+    ("Chief officer", 30),
+    ("Progress", 60),
+    ("Risk", 40),
+]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def xlsx_safe(cell, value) -> None:
+    """Set a cell so that text is only ever text.
+
+    Text that a spreadsheet would read as a formula ("=HYPERLINK(…)", "+1", "-", "@SUM")
+    is stored as a string cell with Excel's quote prefix, which keeps the visible text as
+    written (bullets such as "- Performance …" stay readable) and stops it being evaluated,
+    also after a user edits the cell.
+    """
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _direction_words(update) -> str:
+    if not update or not update.direction:
+        return ""
+    return {"improving": "↑ improving", "no_change": "↔ no change"}.get(
+        update.direction, "↓ deteriorating"
+    )
+
+
+def report_xlsx(report: PeriodReport) -> bytes:
+    """The progress table (with the filters applied) as one worksheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Progress report"
+    title = f"{report.plan.title}: {report.title}, {report.subtitle}"
+    if report.is_draft:
+        title += " (DRAFT: the period is still open)"
+    xlsx_safe(sheet.cell(row=1, column=1), title)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    header_row = 3
+    for index, (name, width) in enumerate(XLSX_COLUMNS, start=1):
+        cell = sheet.cell(row=header_row, column=index, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    row_number = header_row
+    for group in report.groups:
+        recs = ", ".join(rec.number for rec in group.recommendations)
+        for block in group.blocks:
+            for item in [block.action, *block.milestones]:
+                row_number += 1
+                this, last = item.this_month, item.last_month
+                values = [
+                    recs,
+                    item.number,
+                    item.aim,
+                    item.own_text if item.kind == "milestone" else item.text,
+                    last.status.label if last and last.status else "",
+                    _direction_words(last),
+                    this.status.label if this and this.status else "",
+                    _direction_words(this),
+                    item.plan_start,
+                    item.plan_finish,
+                    item.actual_finish,
+                    item.success_criteria,
+                    "; ".join(p.name for p in item.leads),
+                    "; ".join(p.name for p in item.chief_officers),
+                    this.progress if this else "",
+                    this.risk if this else "",
+                ]
+                for column, value in enumerate(values, start=1):
+                    cell = sheet.cell(row=row_number, column=column)
+                    xlsx_safe(cell, value)
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    if hasattr(value, "year"):
+                        cell.number_format = "dd/mm/yyyy"
+                if item.kind == "action":
+                    sheet.cell(row=row_number, column=2).font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(XLSX_COLUMNS))}{max(row_number, header_row)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_filename(report: Report, extension: str) -> str:
+    if isinstance(report, ScrutinyPack):
+        label = report.quarter_key
+    else:
+        label = report.period.key
+    suffix = ""
+    if isinstance(report, PeriodReport) and report.chief_officer:
+        suffix = f"-officer-{report.chief_officer.pk}"
+    return f"{report.plan.slug}-{report.kind}-{label}{suffix}.{extension}"

@@ -1,0 +1,256 @@
+"""Report pages, their PDF and xlsx downloads, and the scrutiny cover report form.
+
+Any user who can see the plan can read its reports (others get 404, so a plan's existence
+does not leak); only the plan's coordinators may edit a scrutiny cover report.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from actionplans.models import ActionPlan
+from actionplans.permissions import user_is_coordinator
+from actionplans.selectors import plans_for_user
+
+from . import months, rendering
+from .forms import ReportFilterForm, ScrutinyReportForm
+from .models import ScrutinyReport
+from .selectors import (
+    Kind,
+    ReportError,
+    ReportFilters,
+    dashboard_build,
+    period_report_build,
+    scrutiny_pack_build,
+)
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_for_user(request: HttpRequest, slug: str) -> ActionPlan:
+    """The plan, or 404 when the user may not see it."""
+    return get_object_or_404(plans_for_user(user=request.user), slug=slug)
+
+
+def _params(query: QueryDict) -> tuple[datetime.date | None, ReportFilters]:
+    """The period and filters of a report's query string; ReportError when malformed."""
+    try:
+        month = months.month_parse(query["period"]) if query.get("period") else None
+        officer_ids = [
+            int(query[name]) if query.get(name) else None
+            for name in ("chief_officer", "lead")
+        ]
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
+    filters = ReportFilters(
+        recommendation=query.get("recommendation", "").strip(),
+        chief_officer=officer_ids[0],
+        lead=officer_ids[1],
+        status=query.get("status", "").strip(),
+    )
+    return month, filters
+
+
+def _bad_request(request: HttpRequest, plan: ActionPlan, error: Exception):
+    html = render_to_string(
+        "reporting/report_error.html",
+        {"plan": plan, "error": error},
+        request=request,
+    )
+    return HttpResponseBadRequest(html)
+
+
+def _period_report(request: HttpRequest, plan: ActionPlan, kind: str):
+    if kind not in Kind.PERIOD_REPORTS:
+        raise Http404("No such report.")
+    month, filters = _params(request.GET)
+    return period_report_build(plan=plan, kind=kind, month=month, filters=filters)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def report_index(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    periods = list(plan.periods.order_by("-month"))
+    quarters = sorted({months.quarter_start(p.month) for p in periods}, reverse=True)
+    context = {
+        "plan": plan,
+        "periods": periods,
+        "quarters": [
+            {"key": months.quarter_key(q), "label": months.quarter_label(q)}
+            for q in quarters
+        ],
+        "reports": [
+            (kind, Kind.TITLES[kind])
+            for kind in [Kind.SUMMARY, Kind.PROGRESS, Kind.EXCEPTIONS]
+        ],
+        "is_coordinator": user_is_coordinator(request.user, plan),
+    }
+    return render(request, "reporting/report_index.html", context)
+
+
+@login_required
+@require_safe
+def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    if kind == Kind.CHIEF_OFFICER and not request.GET.get("chief_officer"):
+        # The report needs an officer: show the chooser with the plan's chief officers.
+        report = period_report_build(plan=plan, kind=Kind.PROGRESS)
+        form = ReportFilterForm(initial=request.GET.dict(), choices=report.choices)
+        context = {
+            "plan": plan,
+            "kind": kind,
+            "form": form,
+            "title": "Chief officer report",
+        }
+        return render(request, "reporting/chief_officer_choose.html", context)
+    try:
+        report = _period_report(request, plan, kind)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    initial = report.filters.as_params() | {"period": report.period.key}
+    query = "?" + urlencode(initial)
+    context = rendering.body_context(report) | {
+        "plan": plan,
+        "form": ReportFilterForm(initial=initial, choices=report.choices),
+        "pdf_url": reverse("reporting:report_pdf", args=[slug, kind]) + query,
+        "xlsx_url": (
+            reverse("reporting:report_xlsx", args=[slug, kind]) + query
+            if kind != Kind.SUMMARY
+            else ""
+        ),
+    }
+    return render(request, "reporting/report_page.html", context)
+
+
+@login_required
+@require_safe
+def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    try:
+        report = _period_report(request, plan, kind)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    pdf = rendering.report_pdf_stored(report)
+    return _download(pdf.content, PDF, rendering.report_filename(report, "pdf"))
+
+
+@login_required
+@require_safe
+def report_xlsx(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    if kind == Kind.SUMMARY:
+        raise Http404("The summary report has no spreadsheet; use the progress report.")
+    try:
+        report = _period_report(request, plan, kind)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    content = rendering.report_xlsx(report)
+    return _download(content, XLSX, rendering.report_filename(report, "xlsx"))
+
+
+def _quarter(value: str) -> datetime.date:
+    try:
+        return months.quarter_parse(value)
+    except ValueError as exc:
+        raise Http404("No such quarter.") from exc
+
+
+@login_required
+@require_safe
+def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
+    context = rendering.body_context(pack) | {
+        "plan": plan,
+        "pdf_url": reverse("reporting:scrutiny_pdf", args=[slug, pack.quarter_key]),
+        "edit_url": reverse("reporting:scrutiny_edit", args=[slug, pack.quarter_key])
+        if user_is_coordinator(request.user, plan)
+        else "",
+    }
+    return render(request, "reporting/report_page.html", context)
+
+
+@login_required
+@require_safe
+def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
+    pdf = rendering.report_pdf_stored(pack)
+    return _download(pdf.content, PDF, rendering.report_filename(pack, "pdf"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def scrutiny_edit(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    if not user_is_coordinator(request.user, plan):
+        raise PermissionDenied("Only the plan's coordinators edit the cover report.")
+    start = _quarter(quarter)
+    cover = ScrutinyReport.objects.filter(plan=plan, quarter=start).first()
+    cover = cover or ScrutinyReport(plan=plan, quarter=start)
+    form = ScrutinyReportForm(request.POST or None, instance=cover)
+    if request.method == "POST" and form.is_valid():
+        cover = form.save(commit=False)
+        cover.updated_by = request.user
+        cover.save()
+        messages.success(request, "The cover report is saved.")
+        return redirect("reporting:scrutiny_pack", slug=slug, quarter=quarter)
+    context = {
+        "plan": plan,
+        "form": form,
+        "quarter_label": months.quarter_label(start),
+        "quarter_key": months.quarter_key(start),
+    }
+    return render(request, "reporting/scrutiny_edit.html", context)
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    try:
+        month, _ = _params(request.GET)
+        report = dashboard_build(plan=plan, month=month)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    context = rendering.body_context(report) | {
+        "plan": plan,
+        "pdf_url": reverse("reporting:dashboard_pdf", args=[slug])
+        + f"?period={report.period.key}",
+    }
+    return render(request, "reporting/report_page.html", context)
+
+
+@login_required
+@require_safe
+def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    try:
+        month, _ = _params(request.GET)
+        report = dashboard_build(plan=plan, month=month)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    content = rendering.report_pdf(report)
+    return _download(content, PDF, rendering.report_filename(report, "pdf"))

@@ -1,0 +1,247 @@
+"""Report pages and downloads: login required, other plans invisible, coordinators edit."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reporting.models import ScrutinyReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(plan, chief_pk):
+    slug = plan.slug
+    august = "?period=2009-08"
+    return [
+        reverse("reporting:index", args=[slug]),
+        reverse("reporting:report", args=[slug, "summary"]) + august,
+        reverse("reporting:report", args=[slug, "progress"]) + august,
+        reverse("reporting:report", args=[slug, "exceptions"]) + august,
+        reverse("reporting:report", args=[slug, "chief-officer"])
+        + f"{august}&chief_officer={chief_pk}",
+        reverse("reporting:report", args=[slug, "chief-officer"]),
+        reverse("reporting:report_pdf", args=[slug, "summary"]) + august,
+        reverse("reporting:report_xlsx", args=[slug, "progress"]) + august,
+        reverse("reporting:scrutiny_pack", args=[slug, "2009-q3"]),
+        reverse("reporting:scrutiny_pdf", args=[slug, "2009-q3"]),
+        reverse("reporting:dashboard", args=[slug]),
+        reverse("reporting:dashboard_pdf", args=[slug]),
+    ]
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, small_plan):
+    urls = _urls(small_plan.plan, small_plan.chief2.pk)
+    urls.append(
+        reverse("reporting:scrutiny_edit", args=[small_plan.plan.slug, "2009-q3"])
+    )
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_user_of_another_plan_gets_not_found(client, small_plan, outsider):
+    client.force_login(outsider)
+    urls = _urls(small_plan.plan, small_plan.chief2.pk)
+    urls.append(
+        reverse("reporting:scrutiny_edit", args=[small_plan.plan.slug, "2009-q3"])
+    )
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_report_pages_and_downloads_are_read_only(client, small_plan, viewer):
+    client.force_login(viewer)
+    for url in _urls(small_plan.plan, small_plan.chief2.pk):
+        assert client.post(url).status_code == 405, url
+
+
+def test_every_report_opens_for_a_board_viewer(client, small_plan, viewer):
+    client.force_login(viewer)
+    for url in _urls(small_plan.plan, small_plan.chief2.pk):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_summary_page_shows_the_lists_narratives_and_counts(client, small_plan, viewer):
+    small_plan.august.overview = "All actions progressing.\n\n- Partners approve"
+    small_plan.august.save()
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "summary"])
+    page = client.get(url, {"period": "2009-08"}).content.decode()
+    for text in [
+        "Summary report",
+        "Completed this period",
+        "4.2 (a)",
+        "Agree mandatory training programme.",
+        "Due for completion by the next period",
+        "4.2 (b)",
+        "Overdue",
+        "<li>Partners approve</li>",
+        "Items by status",
+        "Download PDF",
+    ]:
+        assert text in page, text
+    assert "DRAFT" not in page
+
+
+def test_progress_page_has_the_seed_columns_and_status_text(client, small_plan, viewer):
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "progress"])
+    page = client.get(url, {"period": "2009-08"}).content.decode()
+    for text in [
+        "Recommendation 4: Progress the training strategy.",
+        "Aim / outcome",
+        "Last month",
+        "This month",
+        "Plan start",
+        "Actual finish",
+        "Success criteria",
+        "Chief officer",
+        "Risk",
+        "MOU signed by all partners",
+        "Staff seconded to Swine Flu duties.",
+        'tag tag--red">Red</span>',
+        "deteriorating",
+        "Sep 2008",
+    ]:
+        assert text in page, text
+    assert 'style="' not in page and "<script" not in page
+
+
+def test_an_open_period_is_marked_draft(client, small_plan, viewer):
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "progress"])
+    page = client.get(url, {"period": "2009-09"}).content.decode()
+    assert "DRAFT" in page and "Draft progress." in page
+
+
+def test_filters_narrow_the_progress_report(client, small_plan, viewer):
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "progress"])
+    page = client.get(url, {"period": "2009-08", "recommendation": "1"}).content
+    assert b"Meet partners" in page and b"Monitor training" not in page
+    page = client.get(url, {"period": "2009-08", "status": "Red"}).content
+    assert b"Monitor training" in page and b"Meet partners" not in page
+
+
+def test_bad_filter_values_are_a_bad_request(client, small_plan, viewer):
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "progress"])
+    for params in [
+        {"period": "2009-13"},
+        {"period": "2010-01"},
+        {"lead": "abc"},
+        {"status": "Purple"},
+    ]:
+        assert client.get(url, params).status_code == 400, params
+    unknown = reverse("reporting:report", args=[small_plan.plan.slug, "nonsense"])
+    assert client.get(unknown).status_code == 404
+
+
+def test_chief_officer_report_asks_for_an_officer_then_counts_their_items(
+    client, small_plan, viewer
+):
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "chief-officer"])
+    chooser = client.get(url).content.decode()
+    assert "Chief Officer (Resources)" in chooser
+    params = {"period": "2009-08", "chief_officer": small_plan.chief2.pk}
+    page = client.get(url, params).content.decode()
+    assert "Chief Officer (Resources): 3 items: 1 Green, 1 Amber, 1 Red" in page
+    assert "Meet partners" not in page
+
+
+def test_pdf_and_xlsx_downloads(client, small_plan, viewer):
+    client.force_login(viewer)
+    slug = small_plan.plan.slug
+    pdf = client.get(
+        reverse("reporting:report_pdf", args=[slug, "progress"]), {"period": "2009-08"}
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "leeds-small-progress-2009-08.pdf" in pdf["Content-Disposition"]
+    xlsx = client.get(
+        reverse("reporting:report_xlsx", args=[slug, "progress"]), {"period": "2009-08"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["B4"].value == "1.1"
+    summary_xlsx = reverse("reporting:report_xlsx", args=[slug, "summary"])
+    assert client.get(summary_xlsx).status_code == 404
+
+
+def test_a_viewer_may_not_edit_the_cover_report(client, small_plan, viewer):
+    client.force_login(viewer)
+    url = reverse("reporting:scrutiny_edit", args=[small_plan.plan.slug, "2009-q3"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"purpose": "Hijack"}).status_code == 403
+    assert not ScrutinyReport.objects.exists()
+
+
+def test_a_coordinator_writes_the_cover_report_into_the_pack(
+    client, small_plan, coordinator
+):
+    client.force_login(coordinator)
+    slug = small_plan.plan.slug
+    url = reverse("reporting:scrutiny_edit", args=[slug, "2009-q3"])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "purpose": "To update the Scrutiny Board on progress.",
+            "summary": "All actions progressing.",
+            "recommendations": "- Members note the report",
+            "author": "Stuart Cameron-Strickland",
+            "contact": "0113 000 0000",
+        },
+    )
+    assert response.status_code == 302
+    cover = ScrutinyReport.objects.get(plan=small_plan.plan)
+    assert cover.quarter.isoformat() == "2009-07-01"
+    assert cover.updated_by == coordinator and cover.history.count() == 1
+    pack = client.get(reverse("reporting:scrutiny_pack", args=[slug, "2009-q3"]))
+    page = pack.content.decode()
+    for text in [
+        "To update the Scrutiny Board on progress.",
+        "<li>Members note the report</li>",
+        "July to September 2009 (Q2 2009/10)",
+        "Status by month",
+        "Summary report",
+        "Progress report",
+        "Edit the cover report",
+    ]:
+        assert text in page, text
+
+
+def test_scrutiny_edit_refuses_other_methods_and_bad_quarters(
+    client, small_plan, coordinator
+):
+    client.force_login(coordinator)
+    slug = small_plan.plan.slug
+    url = reverse("reporting:scrutiny_edit", args=[slug, "2009-q3"])
+    assert client.put(url).status_code == 405
+    bad = reverse("reporting:scrutiny_edit", args=[slug, "2009-q5"])
+    assert client.get(bad).status_code == 404
+
+
+def test_dashboard_has_charts_with_text_alternatives_and_data(
+    client, small_plan, viewer
+):
+    client.force_login(viewer)
+    page = client.get(
+        reverse("reporting:dashboard", args=[small_plan.plan.slug]),
+        {"period": "2009-09"},
+    ).content.decode()
+    assert page.count("<svg") == 2
+    assert 'role="img"' in page and "<desc" in page
+    assert "August 2009: 1 Blue, 1 Green, 1 Amber, 1 Red" in page
+    assert "Chief Officer (Resources)" in page
+    assert "Items by status at the end of each month" in page
+
+
+def test_plan_page_links_to_the_reports(client, small_plan, viewer):
+    client.force_login(viewer)
+    page = client.get(small_plan.plan.get_absolute_url()).content.decode()
+    assert reverse("reporting:index", args=[small_plan.plan.slug]) in page
