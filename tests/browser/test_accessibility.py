@@ -105,6 +105,32 @@ def test_pages_of_the_monthly_cycle_have_no_wcag_violations(
         assert_accessible(coordinator, what)
 
 
+def test_report_pages_have_no_wcag_violations(demo, sign_in):
+    viewer = sign_in("viewer")
+    base = "/plans/leeds-iwc/reports/"
+    for path, what in [
+        (base, "reports index"),
+        (f"{base}summary/?period=2009-08", "summary report"),
+        (f"{base}progress/?period=2009-08", "progress report"),
+        (f"{base}progress/?period=2009-09", "draft progress report"),
+        (f"{base}chief-officer/?period=2009-08", "chief officer report chooser"),
+        (f"{base}exceptions/?period=2009-08", "exceptions report"),
+        (f"{base}scrutiny/2009-q3/", "scrutiny pack"),
+        (f"{base}dashboard/", "dashboard"),
+    ]:
+        viewer.goto(path)
+        assert_accessible(viewer, what)
+    viewer.goto(f"{base}chief-officer/?period=2009-08")
+    chief_select = viewer.get_by_label("Chief officer")
+    chief_select.select_option(index=1)
+    viewer.get_by_role("button", name="Show report").click()
+    assert_accessible(viewer, "chief officer report")
+
+    coordinator = sign_in("coordinator")
+    coordinator.goto(f"{base}scrutiny/2009-q3/edit/")
+    assert_accessible(coordinator, "scrutiny cover report form")
+
+
 def test_a_lead_completes_an_update_with_the_keyboard_alone(demo, sign_in):
     action = _leeds_action("2.7")
     page = sign_in("lead")
