@@ -211,6 +211,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# PDFs are laid out in this many separate processes per web worker (0: in the request's
+# own thread), so a long PDF never holds up other users' pages.
+PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,9 +12,14 @@ import hashlib
 import io
 import logging
 import mimetypes
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import django
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -117,15 +122,47 @@ def report_print_html(report: Report) -> str:
     return render_to_string("reporting/report_print.html", context)
 
 
-def report_pdf(report: Report) -> bytes:
-    """Render the report as a tagged PDF (A4 landscape, running header, page x of y)."""
+def html_to_pdf(html: str) -> bytes:
+    """Lay out the print page as a tagged PDF (A4 landscape, running header, page x of y).
+
+    Needs no database, so it can run in the PDF process (see `report_pdf`).
+    """
     weasyprint, _, _ = _weasyprint()
-    html = weasyprint.HTML(
-        string=report_print_html(report),
-        base_url=_PRINT_ORIGIN,
-        url_fetcher=static_only_fetcher(),
+    document = weasyprint.HTML(
+        string=html, base_url=_PRINT_ORIGIN, url_fetcher=static_only_fetcher()
     )
-    return html.write_pdf(pdf_tags=True)
+    return document.write_pdf(pdf_tags=True)
+
+
+_pdf_pool: ProcessPoolExecutor | None = None
+_pdf_pool_lock = threading.Lock()
+
+
+def _pdf_process_pool() -> ProcessPoolExecutor:
+    global _pdf_pool
+    with _pdf_pool_lock:
+        if _pdf_pool is None:
+            # forkserver: a clean child, not a fork of a threaded web worker.
+            _pdf_pool = ProcessPoolExecutor(
+                max_workers=settings.PDF_RENDER_PROCESSES,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=django.setup,
+            )
+        return _pdf_pool
+
+
+def report_pdf(report: Report) -> bytes:
+    """Render the report as a PDF.
+
+    The page is built here (the database part, a few milliseconds); the layout, seconds of
+    pure-Python work, runs in a separate process when PDF_RENDER_PROCESSES > 0, so a PDF of
+    an open month never holds the web worker's interpreter: the worker's other threads keep
+    serving other users' pages while this request waits.
+    """
+    html = report_print_html(report)
+    if settings.PDF_RENDER_PROCESSES <= 0:
+        return html_to_pdf(html)
+    return _pdf_process_pool().submit(html_to_pdf, html).result(timeout=300)
 
 
 # ---------------------------------------------------------------------------------------
