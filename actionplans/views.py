@@ -302,6 +302,7 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "milestone_forms": milestone_forms,
         "errors": errors,
         "conflict": conflict,
+        "complete_statuses": [s.pk for s in statuses if s.counts_as_complete],
     }
     status = 409 if conflict else (400 if errors else 200)
     return render(request, "actionplans/update_form.html", context, status=status)

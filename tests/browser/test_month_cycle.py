@@ -65,3 +65,13 @@ def test_a_month_from_the_leads_update_to_the_frozen_record(demo, sign_in):
         "Audit report presented to the Safeguarding Board"
     )
     expect(last_month).to_contain_text("Green")
+
+
+def test_entering_an_actual_finish_proposes_a_complete_status(demo, sign_in):
+    lead = sign_in("lead")
+    lead.get_by_role("link", name="Update action 4.2").click()
+    lead.get_by_label("Amber – Action on track but not completed").first.check()
+    finish = lead.get_by_label("Actual finish").first
+    finish.fill("15/09/2009")
+    finish.blur()
+    expect(lead.get_by_label("Green – Action completed").first).to_be_checked()
