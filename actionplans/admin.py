@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.utils import timezone
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from imports.resources import ActionResource, MilestoneResource, OfficerResource
 
 from .models import (
     Action,
@@ -62,7 +65,8 @@ class StatusOptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(SimpleHistoryAdmin):
+class OfficerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [OfficerResource]
     list_display = ["name", "role_title", "initials", "email", "user"]
     search_fields = ["name", "role_title", "initials", "email"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
@@ -92,7 +96,8 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ActionResource]
     list_display = [
         "number",
         "short_text",
@@ -124,7 +129,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [MilestoneResource]
     list_display = [
         "__str__",
         "short_text",

@@ -128,7 +128,8 @@ class PlanLoader:
             rec["number"]: self.upsert(
                 Recommendation,
                 lookup={"inspection": inspection, "number": rec["number"]},
-                values={"text": rec["text"], "theme": themes.get(rec.get("theme"))},
+                values={"text": rec["text"]}
+                | ({"theme": themes.get(rec["theme"])} if "theme" in rec else {}),
             )
             for rec in actions_data["recommendations"]
         }
@@ -149,10 +150,19 @@ class PlanLoader:
             for row in actions_data["actions"]
         }
         for row in actions_data["actions"]:
-            self.set_if_changed(
-                actions[row["number"]].cross_references,
-                [actions[number] for number in row.get("cross_references", [])],
-            )
+            if "cross_references" not in row:
+                continue
+            references = []
+            for number in row["cross_references"]:
+                # A reference may point to an action of the plan that the document
+                # itself does not carry (a partial import).
+                target = (
+                    actions.get(number)
+                    or Action.objects.filter(plan=plan, number=number).first()
+                )
+                if target is not None:
+                    references.append(target)
+            self.set_if_changed(actions[row["number"]].cross_references, references)
         return plan
 
     def _load_inspection(self, data: dict[str, Any]) -> Inspection:
@@ -212,23 +222,22 @@ class PlanLoader:
             Action,
             lookup={"plan": plan, "number": row["number"]},
             values={
-                "aim": row.get("aim", ""),
                 "text": row["text"],
-                "success_criteria": row.get("success_criteria", ""),
-                "outcomes": row.get("outcomes", ""),
+                **_present(row, ["aim", "success_criteria", "outcomes"], ""),
                 **_dates(row),
             },
         )
         self.set_if_changed(
             action.recommendations, [recommendations[n] for n in row["recommendations"]]
         )
-        self.set_if_changed(
-            action.leads, [self.officers[k] for k in row.get("leads", [])]
-        )
-        self.set_if_changed(
-            action.chief_officers,
-            [self.officers[k] for k in row.get("chief_officers", [])],
-        )
+        # A key the document leaves out (a column the spreadsheet did not have) leaves
+        # the relation as it is.
+        if "leads" in row:
+            self.set_if_changed(action.leads, [self.officers[k] for k in row["leads"]])
+        if "chief_officers" in row:
+            self.set_if_changed(
+                action.chief_officers, [self.officers[k] for k in row["chief_officers"]]
+            )
         milestone_updates: dict[str, list[dict[str, Any]]] = {}
         for order, milestone_row in enumerate(row.get("milestones", [])):
             milestone = self.upsert(
@@ -236,15 +245,15 @@ class PlanLoader:
                 lookup={"action": action, "label": milestone_row["label"]},
                 values={
                     "order": order,
-                    "text": milestone_row.get("text", ""),
-                    "success_criteria": milestone_row.get("success_criteria", ""),
+                    **_present(milestone_row, ["text", "success_criteria"], ""),
                     **_dates(milestone_row),
                 },
             )
-            self.set_if_changed(
-                milestone.leads,
-                [self.officers[k] for k in milestone_row.get("leads", [])],
-            )
+            if "leads" in milestone_row:
+                self.set_if_changed(
+                    milestone.leads,
+                    [self.officers[k] for k in milestone_row["leads"]],
+                )
             self._load_updates("milestone", milestone, milestone_row.get("updates", {}))
             for month, update in milestone_row.get("updates", {}).items():
                 milestone_updates.setdefault(month, []).append(update)
@@ -273,16 +282,17 @@ class PlanLoader:
             # An update reports the actual finish once the item has finished.
             finished = item.actual_finish and item.actual_finish <= period.last_day
             workflow = ProgressUpdate.Workflow
+            # A key the update leaves out (no such column) keeps the stored value.
+            values = _present(update, ["direction", "progress", "risk"], "")
+            if "status" in update:
+                values["status"] = (
+                    self.statuses[update["status"]] if update["status"] else None
+                )
             self.upsert(
                 ProgressUpdate,
                 lookup={"period": period, item_field: item},
                 values={
-                    "status": self.statuses[update["status"]]
-                    if update.get("status")
-                    else None,
-                    "direction": update.get("direction", ""),
-                    "progress": update.get("progress", ""),
-                    "risk": update.get("risk", ""),
+                    **values,
                     "actual_finish": item.actual_finish if finished else None,
                     "workflow_state": workflow.APPROVED
                     if period.is_closed
@@ -320,8 +330,16 @@ def _month(value: str) -> datetime.date:
 
 
 def _dates(row: dict[str, Any]) -> dict[str, Any]:
+    """The dates the row carries; a document without a date's keys leaves it as it is."""
     values = {}
     for name in ("plan_start", "plan_finish", "actual_finish"):
-        values[name] = _date(row.get(name))
-        values[f"{name}_text"] = row.get(f"{name}_text", "")
+        if name in row or f"{name}_text" in row:
+            values[name] = _date(row.get(name))
+            values[f"{name}_text"] = row.get(f"{name}_text", "")
     return values
+
+
+def _present(row: dict[str, Any], names: list[str], default: Any) -> dict[str, Any]:
+    """The row's values for the names it has. Fixture rows have every key; a spreadsheet
+    without a column leaves that field as it is."""
+    return {name: row.get(name, default) for name in names if name in row}

@@ -10,9 +10,10 @@ admin.site.site_title = "Actionplans"
 
 urlpatterns = [
     path("", actionplan_views.home, name="home"),
+    # Before actionplans: "plans/import/…" must not be read as a plan called "import".
+    path("", include("imports.urls")),
     path("", include("actionplans.urls")),
     path("", include("reporting.urls")),
-    path("", include("imports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(

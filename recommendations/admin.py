@@ -1,5 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from imports.resources import RecommendationResource
 
 from .models import Inspection, Judgment, Recommendation, Theme
 
@@ -32,7 +35,8 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [RecommendationResource]
     list_display = ["number", "short_text", "theme", "inspection"]
     list_filter = ["inspection", "theme"]
     search_fields = ["number", "text"]

@@ -1,0 +1,274 @@
+"""A whole plan as a spreadsheet in the Leeds layout (xlsx or csv), which the import reads back.
+
+The columns are seed 001's thirteen, then Outcomes (when any action has them) and
+Cross-references. "This month" is the latest month with updates, and "Last month" the month
+before. Text that a spreadsheet program could take for a formula (starting with =, +, -, @,
+a tab or a carriage return) is written as text: a string cell with Excel's quote prefix in
+the xlsx, an apostrophe in front in the csv (which the import removes again).
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from actionplans.models import Action, ActionPlan, ProgressUpdate, ReportingPeriod
+from actionplans.selectors import plan_current_period
+
+from .dates import date_parse
+from .officers import officer_label
+
+HEADER = [
+    "No.",
+    "Aim/Outcome",
+    "Action",
+    "Last Month RAG",
+    "This Month RAG",
+    "Plan Start",
+    "Plan Finish",
+    "Actual Finish",
+    "Success Criteria: How will you know that the action has achieved its intended aim?",
+    "Lead: Who will be responsible for delivering the work?",
+    "Chief Officer: Accountable for achieving the aim",
+    "Report of Progress",
+    "Risk Report",
+]
+_ARROWS = {"improving": "↑", "no_change": "↔", "deteriorating": "↓"}
+_FILLS = {
+    "blue": "FFD2E2F1",
+    "green": "FFCCE2D8",
+    "amber": "FFFCD6C3",
+    "red": "FFF6D7D2",
+    "grey": "FFEEEFEF",
+    "purple": "FFDBD5E9",
+    "yellow": "FFFFF7BF",
+    "black": "FFFFFFFF",
+}
+_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"[:31]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header_row = None
+    for values, fills in _rows(plan):
+        sheet.append([None] * len(values))
+        row = sheet.max_row
+        if values and values[0] == HEADER[0] and header_row is None:
+            header_row = row
+        for column, value in enumerate(values, start=1):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=row, column=column)
+            cell.alignment = wrap
+            if isinstance(value, datetime.date):
+                cell.value = value
+                cell.number_format = "dd/mm/yyyy"
+                continue
+            cell.value = value
+            if value.startswith(_UNSAFE_START):
+                # Written as a string cell, so that no spreadsheet program runs it.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if row == header_row:
+                cell.font = Font(bold=True)
+            fill = fills.get(column - 1)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+    if header_row:
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    for letter, width in zip(
+        "ABCDEFGHIJKLMNO",
+        [8, 30, 40, 12, 12, 10, 10, 10, 40, 30, 30, 50, 30, 30, 14],
+        strict=False,
+    ):
+        sheet.column_dimensions[letter].width = width
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def plan_export_csv(*, plan: ActionPlan) -> bytes:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    for values, _ in _rows(plan):
+        writer.writerow([_csv_value(value) for value in values])
+    return output.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if value and value.startswith(_UNSAFE_START):
+        return "'" + value
+    return value or ""
+
+
+def _months(plan: ActionPlan) -> tuple[ReportingPeriod | None, ReportingPeriod | None]:
+    """This month (the latest with updates, else the current one) and the month before."""
+    this = plan.periods.filter(updates__isnull=False).order_by(
+        "-month"
+    ).first() or plan_current_period(plan=plan)
+    if this is None:
+        return None, None
+    before = (this.month - datetime.timedelta(days=1)).replace(day=1)
+    return this, plan.periods.filter(month=before).first()
+
+
+def _rows(plan: ActionPlan) -> Iterator[tuple[list, dict[int, str]]]:
+    this, last = _months(plan)
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .prefetch_related(
+            "recommendations__theme",
+            "leads",
+            "chief_officers",
+            "cross_references",
+            "milestones__leads",
+        )
+        .order_by("sort_key")
+    )
+    updates = {}
+    for update in ProgressUpdate.objects.filter(
+        period__in=[p for p in (this, last) if p]
+    ).select_related("status"):
+        item = (
+            ("m", update.milestone_id)
+            if update.milestone_id
+            else ("a", update.action_id)
+        )
+        updates[(item, update.period_id)] = update
+    with_outcomes = any(action.outcomes for action in actions)
+    header = HEADER + (["Outcomes"] if with_outcomes else []) + ["Cross-references"]
+
+    yield [plan.title], {}
+    if this is not None:
+        yield [f"{this.month:%B %Y} progress report"], {}
+    yield [], {}
+    yield header, {}
+
+    written: set[str] = set()
+    group: list[str] | None = None
+    theme = None
+    for action in actions:
+        recommendations = sorted(
+            action.recommendations.all(), key=lambda rec: rec.sort_key
+        )
+        numbers = [rec.number for rec in recommendations]
+        if numbers != group:
+            first_theme = recommendations[0].theme if recommendations else None
+            if first_theme is not None and first_theme != theme:
+                label = (
+                    f"Section {first_theme.number}" if first_theme.number else "Section"
+                )
+                yield [f"{label}: {first_theme.title}"], {}
+                theme = first_theme
+            for rec in recommendations:
+                yield [f"Recommendation {rec.number}: {rec.text}"], {}
+                written.add(rec.number)
+            group = numbers
+        yield from _action_rows(action, updates, this, last, with_outcomes)
+    remaining = plan.inspection.recommendations.exclude(number__in=written)
+    for rec in remaining.order_by("sort_key"):
+        yield [f"Recommendation {rec.number}: {rec.text}"], {}
+
+
+def _action_rows(action, updates, this, last, with_outcomes):
+    milestones = list(action.milestones.all())
+    leads = _officers(action.leads.all())
+    chiefs = _officers(action.chief_officers.all())
+    refs = ", ".join(
+        sorted((a.number for a in action.cross_references.all()), key=_key)
+    )
+    extra = [action.outcomes] if with_outcomes else []
+    if not milestones:
+        cells, fills = _item_cells(("a", action.pk), action, updates, this, last)
+        yield (
+            [
+                action.number,
+                action.aim,
+                action.text,
+                *cells[:2],
+                *_dates(action),
+                action.success_criteria,
+                leads,
+                chiefs,
+                *cells[2:],
+                *extra,
+                refs,
+            ],
+            fills,
+        )
+        return
+    sub_actions = any(m.text for m in milestones[1:])
+    for index, milestone in enumerate(milestones):
+        first = index == 0
+        cells, fills = _item_cells(("m", milestone.pk), milestone, updates, this, last)
+        text = action.text if first else (milestone.text if sub_actions else "")
+        yield (
+            [
+                action.number if first else "",
+                action.aim if first else "",
+                text,
+                *cells[:2],
+                *_dates(milestone),
+                milestone.success_criteria,
+                leads if first else _officers(milestone.leads.all()),
+                chiefs if first else "",
+                *cells[2:],
+                *(extra if first else [""] * len(extra)),
+                refs if first else "",
+            ],
+            fills,
+        )
+
+
+def _item_cells(item, obj, updates, this, last) -> tuple[list[str], dict[int, str]]:
+    """Last month's and this month's status, this month's progress and risk."""
+    fills = {}
+    cells = []
+    for column, period in ((3, last), (4, this)):
+        update = updates.get((item, period.pk)) if period else None
+        if update is None:
+            cells.append("")
+            continue
+        label = update.status.label if update.status else ""
+        cells.append(f"{label} {_ARROWS.get(update.direction, '')}".strip())
+        if update.status:
+            fills[column] = _FILLS.get(update.status.colour, "")
+    update = updates.get((item, this.pk)) if this else None
+    cells.append(update.progress if update else "")
+    cells.append(update.risk if update else "")
+    return cells, fills
+
+
+def _dates(item) -> list:
+    values = []
+    for name, role in (
+        ("plan_start", "start"),
+        ("plan_finish", "finish"),
+        ("actual_finish", "finish"),
+    ):
+        value, text = getattr(item, name), getattr(item, f"{name}_text")
+        if text and date_parse(text, role=role).date == value:
+            values.append(text)
+        elif value is not None:
+            values.append(value)
+        else:
+            values.append(text)
+    return values
+
+
+def _officers(officers) -> str:
+    return "\n".join(officer_label(o.name, o.role_title, o.initials) for o in officers)
+
+
+def _key(number: str):
+    from recommendations.numbering import number_sort_key
+
+    return number_sort_key(number)

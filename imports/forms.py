@@ -1,0 +1,81 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .layouts import LAYOUTS
+from .reading import MAX_FILE_BYTES
+from .services import month_parse
+
+
+class PlanImportForm(forms.Form):
+    """Upload a plan spreadsheet into an existing plan."""
+
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="An Excel workbook (.xlsx) or a CSV file, up to 10 MB and 5,000 rows.",
+    )
+    layout = forms.ChoiceField(
+        label="Layout",
+        choices=[("", "Detect it from the header row")] + list(LAYOUTS.items()),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    this_month = forms.CharField(
+        label="Month the file reports on (This Month RAG, progress reports)",
+        help_text="For example August 2009. Leave it empty to use the month named in "
+        "the file's title. Last Month RAG is the month before.",
+        required=False,
+        max_length=30,
+    )
+    close_month = forms.BooleanField(
+        label="The file is this month's final report: close the month and open the next",
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                "The file must be 10 MB or smaller. Split the plan or remove pictures.",
+                code="too_big",
+            )
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in {"xlsx", "csv"}:
+            raise ValidationError(
+                "The file must be an Excel workbook (.xlsx) or a CSV file.",
+                code="file_type",
+            )
+        return upload
+
+    def clean_this_month(self):
+        text = self.cleaned_data["this_month"].strip()
+        if not text:
+            return None
+        month = month_parse(text)
+        if month is None:
+            raise ValidationError(
+                "Enter the month as a month and year, for example August 2009.",
+                code="invalid_month",
+            )
+        return month
+
+
+class NewPlanImportForm(PlanImportForm):
+    """Upload a spreadsheet as a new plan: the plan's own details come from the form."""
+
+    title = forms.CharField(label="Plan title", max_length=255)
+    owner = forms.CharField(
+        label="Council and service",
+        help_text="For example Leeds City Council, Adult Social Care.",
+        max_length=255,
+    )
+    inspectorate = forms.CharField(
+        label="Inspectorate", help_text="For example CQC or Ofsted.", max_length=100
+    )
+    inspection_title = forms.CharField(
+        label="Inspection title",
+        help_text="Leave it empty to use the plan title.",
+        max_length=255,
+        required=False,
+    )
+
+    field_order = ["title", "owner", "inspectorate", "inspection_title", "file"]

@@ -1,0 +1,134 @@
+"""django-import-export resources for the admin's per-model import and export.
+
+Officers, recommendations, actions and milestones, each matched on its natural key, so that
+importing a file exported from another installation updates rows rather than duplicating
+them. Whole plans (with milestone rows, statuses and periods) go through the plan import
+page instead (imports/views.py).
+"""
+
+from import_export import fields, resources, widgets
+
+from actionplans.models import Action, ActionPlan, Milestone, Officer
+from recommendations.models import Inspection, Recommendation
+
+_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SafeExport:
+    """Text that a spreadsheet program could run as a formula is exported with a leading
+    apostrophe, which makes it text."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(_UNSAFE_START):
+            return "'" + value
+        return value
+
+
+class _ActionWidget(widgets.ForeignKeyWidget):
+    """An action as "plan-slug number", e.g. "leeds-iwc 1.3": numbers repeat across plans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Action, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        slug, _, number = str(value).strip().partition(" ")
+        return Action.objects.get(plan__slug=slug, number=number.strip())
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.plan.slug} {value.number}" if value else ""
+
+
+class OfficerResource(_SafeExport, resources.ModelResource):
+    class Meta:
+        model = Officer
+        fields = ("name", "role_title", "initials", "email")
+        import_id_fields = ("name", "role_title", "initials")
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class RecommendationResource(_SafeExport, resources.ModelResource):
+    inspection = fields.Field(
+        attribute="inspection",
+        column_name="inspection",
+        widget=widgets.ForeignKeyWidget(Inspection, "pk"),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ("inspection", "number", "text")
+        import_id_fields = ("inspection", "number")
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class ActionResource(_SafeExport, resources.ModelResource):
+    plan = fields.Field(
+        attribute="plan",
+        column_name="plan",
+        widget=widgets.ForeignKeyWidget(ActionPlan, "slug"),
+    )
+    leads = fields.Field(
+        attribute="leads",
+        column_name="leads",
+        widget=widgets.ManyToManyWidget(Officer, separator=";", field="pk"),
+    )
+    chief_officers = fields.Field(
+        attribute="chief_officers",
+        column_name="chief_officers",
+        widget=widgets.ManyToManyWidget(Officer, separator=";", field="pk"),
+    )
+
+    class Meta:
+        model = Action
+        fields = (
+            "plan",
+            "number",
+            "aim",
+            "text",
+            "plan_start",
+            "plan_start_text",
+            "plan_finish",
+            "plan_finish_text",
+            "actual_finish",
+            "actual_finish_text",
+            "success_criteria",
+            "outcomes",
+            "leads",
+            "chief_officers",
+        )
+        import_id_fields = ("plan", "number")
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class MilestoneResource(_SafeExport, resources.ModelResource):
+    action = fields.Field(
+        attribute="action", column_name="action", widget=_ActionWidget()
+    )
+
+    class Meta:
+        model = Milestone
+        fields = (
+            "action",
+            "label",
+            "order",
+            "text",
+            "success_criteria",
+            "plan_start",
+            "plan_start_text",
+            "plan_finish",
+            "plan_finish_text",
+            "actual_finish",
+            "actual_finish_text",
+        )
+        import_id_fields = ("action", "label")
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True

@@ -1,0 +1,177 @@
+import datetime
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from actionplans.models import ActionPlan
+from actionplans.permissions import user_is_coordinator
+from actionplans.selectors import plans_for_user
+
+from .exporting import plan_export_csv, plan_export_xlsx
+from .forms import NewPlanImportForm, PlanImportForm
+from .models import Upload
+from .services import (
+    ImportOptions,
+    NewPlan,
+    plan_import_preview,
+)
+from .services import (
+    plan_import_confirm as import_confirm,
+)
+
+# An upload that was previewed but never confirmed is deleted after this long.
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+
+
+def _plan_for_user(request: HttpRequest, slug: str) -> ActionPlan:
+    """The plan, or 404 when the user may not see it (so its existence does not leak)."""
+    return get_object_or_404(plans_for_user(user=request.user), slug=slug)
+
+
+def _plan_to_import_into(request: HttpRequest, slug: str) -> ActionPlan:
+    """The plan, when the user may import into it: admins and the plan's coordinators."""
+    plan = _plan_for_user(request, slug)
+    if not user_is_coordinator(request.user, plan):
+        raise PermissionDenied("Only the plan's coordinators can import into it.")
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan_to_import_into(request, slug)
+    return _import_page(request, plan=plan, form_class=PlanImportForm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only admins can import a new plan.")
+    return _import_page(request, plan=None, form_class=NewPlanImportForm)
+
+
+def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
+    result = None
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = _upload_save(request, plan=plan, data=data)
+            result = plan_import_preview(
+                data=bytes(upload.data),
+                filename=upload.filename,
+                options=_options(upload),
+                user=request.user,
+            )
+            if result.ok:
+                return render(
+                    request,
+                    "imports/plan_import_preview.html",
+                    {"plan": plan, "upload": upload, "result": result},
+                )
+            upload.delete()
+    else:
+        form = form_class()
+    context = {"plan": plan, "form": form, "result": result}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "imports/plan_import.html", context, status=status)
+
+
+def _upload_save(request: HttpRequest, *, plan, data) -> Upload:
+    Upload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    content = data["file"].read()
+    options = {
+        "layout": data["layout"] or None,
+        "this_month": data["this_month"].isoformat() if data["this_month"] else None,
+        "close_month": data["close_month"],
+    }
+    if plan is None:
+        options["new_plan"] = {
+            name: data[name]
+            for name in ("title", "owner", "inspectorate", "inspection_title")
+        }
+    return Upload.objects.create(
+        user=request.user,
+        plan=plan,
+        filename=data["file"].name[:255],
+        data=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        options=options,
+    )
+
+
+def _options(upload: Upload) -> ImportOptions:
+    options = upload.options
+    month = options.get("this_month")
+    new_plan = options.get("new_plan")
+    return ImportOptions(
+        layout=options.get("layout"),
+        this_month=datetime.date.fromisoformat(month) if month else None,
+        close_this_month=bool(options.get("close_month")),
+        plan=upload.plan,
+        new_plan=NewPlan(**new_plan) if new_plan else None,
+    )
+
+
+@login_required
+@require_POST
+def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
+    # Only the user who uploaded the file can confirm it; anyone else gets a 404.
+    upload = get_object_or_404(
+        Upload.objects.select_related("plan"), pk=upload_id, user=request.user
+    )
+    if upload.plan is not None:
+        plan = _plan_to_import_into(request, upload.plan.slug)
+    elif not request.user.is_superuser:
+        raise PermissionDenied("Only admins can import a new plan.")
+    else:
+        plan = None
+    result = import_confirm(
+        data=bytes(upload.data),
+        filename=upload.filename,
+        options=_options(upload),
+        user=request.user,
+    )
+    if not result.ok:
+        context = {"plan": plan, "upload": upload, "result": result}
+        return render(request, "imports/plan_import_preview.html", context, status=400)
+    upload.delete()
+    report = result.report
+    messages.success(
+        request,
+        f"Imported {upload.filename}: {report.created.total()} rows created, "
+        f"{report.changed.total()} changed, {report.unchanged.total()} unchanged.",
+    )
+    return redirect(result.plan.get_absolute_url())
+
+
+@login_required
+@require_safe
+def plan_export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    plan = _plan_for_user(request, slug)
+    if file_format == "xlsx":
+        content = plan_export_xlsx(plan=plan)
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    elif file_format == "csv":
+        content = plan_export_csv(plan=plan)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404("No such format.")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{plan.slug}.{file_format}"'
+    )
+    return response
