@@ -256,34 +256,41 @@ def _milestone_updates(update: ProgressUpdate):
     )
 
 
+def _review(
+    update: ProgressUpdate, *, user, state: str, comment: str = ""
+) -> list[ProgressUpdate]:
+    """Move a submitted action update, and its milestones' updates, to a review state."""
+    _lock_open_period(update.period)
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
+        raise WorkflowError(
+            "Only an update awaiting sign-off can be approved or returned."
+        )
+    now = timezone.now()
+    reviewed = [update, *_milestone_updates(update).select_for_update(of=("self",))]
+    for item_update in reviewed:
+        item_update.workflow_state = state
+        item_update.reviewed_by, item_update.reviewed_at = user, now
+        item_update.review_comment = comment
+        _write(item_update, user=user)
+    return reviewed
+
+
 @transaction.atomic
 def update_approve(*, update: ProgressUpdate, user) -> ProgressUpdate:
     """A chief officer signs off an action's update (and its milestones').
 
     The actual finishes it reports become the action's and milestones' actual finish.
     """
-    _lock_open_period(update.period)
-    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
-        raise WorkflowError("Only an update awaiting sign-off can be approved.")
-    now = timezone.now()
-    for item_update in [
-        update,
-        *_milestone_updates(update).select_for_update(of=("self",)),
-    ]:
-        item_update.workflow_state = ProgressUpdate.Workflow.APPROVED
-        item_update.reviewed_by, item_update.reviewed_at = user, now
-        item_update.review_comment = ""
-        _write(item_update, user=user)
+    reviewed = _review(update, user=user, state=ProgressUpdate.Workflow.APPROVED)
+    for item_update in reviewed:
         item = item_update.action or item_update.milestone
-        if (
-            item_update.actual_finish
-            and item.actual_finish != item_update.actual_finish
-        ):
-            item.actual_finish = item_update.actual_finish
+        finish = item_update.actual_finish
+        if finish and item.actual_finish != finish:
+            item.actual_finish = finish
             item._history_user = user
             item.save()
-    return update
+    return reviewed[0]
 
 
 @transaction.atomic
@@ -291,20 +298,8 @@ def update_return(*, update: ProgressUpdate, user, comment: str) -> ProgressUpda
     """A chief officer sends an update back to the lead with a comment."""
     if not comment.strip():
         raise WorkflowError("Say what the lead needs to change.")
-    _lock_open_period(update.period)
-    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
-        raise WorkflowError("Only an update awaiting sign-off can be returned.")
-    now = timezone.now()
-    for item_update in [
-        update,
-        *_milestone_updates(update).select_for_update(of=("self",)),
-    ]:
-        item_update.workflow_state = ProgressUpdate.Workflow.RETURNED
-        item_update.reviewed_by, item_update.reviewed_at = user, now
-        item_update.review_comment = comment.strip()
-        _write(item_update, user=user)
-    return update
+    state = ProgressUpdate.Workflow.RETURNED
+    return _review(update, user=user, state=state, comment=comment.strip())[0]
 
 
 @transaction.atomic
