@@ -14,7 +14,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Only what a deployment would have: not the test run's own variables.
+    test_only = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in test_only}
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(  # noqa: S603 (fixed arguments, our own manage.py)
         [sys.executable, "manage.py", *args],
