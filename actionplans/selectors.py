@@ -75,8 +75,11 @@ def action_for_plan(*, plan: ActionPlan, pk: int) -> Action | None:
             "recommendations",
             "leads",
             "chief_officers",
-            "cross_references",
-            "referenced_by",
+            # Their links need the plan's slug: fetch it with them, not once per link.
+            Prefetch(
+                "cross_references", queryset=Action.objects.select_related("plan")
+            ),
+            Prefetch("referenced_by", queryset=Action.objects.select_related("plan")),
             Prefetch(
                 "milestones", queryset=Milestone.objects.prefetch_related("leads")
             ),
