@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import charts
-from .selectors import Dashboard, Kind, PeriodReport, ScrutinyPack
+from . import charts, months
+from .selectors import Dashboard, Kind, PeriodReport, ReportFilters, ScrutinyPack
 
 logger = logging.getLogger(__name__)
 
@@ -176,30 +176,54 @@ class StoredPdf:
     was_stored: bool  # True when served from storage without rendering
 
 
-def report_storage_name(report: Report) -> str | None:
-    """Where a report's PDF is kept, or None when it must not be kept (open periods).
+def _stored_name(slug: str, label: str, kind: str, parts: list[str]) -> str:
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return f"reports/{slug}/{label}/{kind}-{digest}.pdf"
 
-    The name holds the plan, the period (or quarter), the report, the filters and when the
-    period was closed, so reopening and closing a month again gives a new file.
+
+def period_pdf_storage_name(
+    *, slug: str, period, kind: str, filters: ReportFilters
+) -> str | None:
+    """Where a period report's PDF is kept, known before the report is built.
+
+    The name holds the plan, the period, the report, the filters and when the period was
+    closed, so reopening and closing a month again gives a new file. None for an open
+    period, whose PDF may still change.
     """
+    if not period.is_closed:
+        return None
+    parts = [
+        months.month_key(period.month),
+        kind,
+        period.closed_at.isoformat() if period.closed_at else "",
+        *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
+    ]
+    return _stored_name(slug, months.month_key(period.month), kind, parts)
+
+
+def report_storage_name(report: Report) -> str | None:
+    """Where a report's PDF is kept, or None when it must not be kept (open periods)."""
     if report.is_draft or isinstance(report, Dashboard):
         return None
     if isinstance(report, ScrutinyPack):
         closed = max(m.period.closed_at for m in report.months if m.period.closed_at)
         cover = report.cover.updated_at.isoformat() if report.cover else "no-cover"
         parts = [report.quarter_key, closed.isoformat(), cover]
-    else:
-        parts = [
-            report.period.key,
-            report.kind,
-            report.period.closed_at.isoformat() if report.period.closed_at else "",
-            *(f"{k}={v}" for k, v in sorted(report.filters.as_params().items())),
-        ]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-    label = (
-        report.quarter_key if isinstance(report, ScrutinyPack) else report.period.key
+        return _stored_name(report.plan.slug, report.quarter_key, report.kind, parts)
+    return period_pdf_storage_name(
+        slug=report.plan.slug,
+        period=report.period,
+        kind=report.kind,
+        filters=report.filters,
     )
-    return f"reports/{report.plan.slug}/{label}/{report.kind}-{digest}.pdf"
+
+
+def stored_pdf(name: str | None) -> bytes | None:
+    """A stored PDF's bytes, or None when it has not been stored."""
+    if name is None or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as stored:
+        return stored.read()
 
 
 def report_pdf_stored(report: Report) -> StoredPdf:
@@ -211,9 +235,9 @@ def report_pdf_stored(report: Report) -> StoredPdf:
     name = report_storage_name(report)
     if name is None:
         return StoredPdf(report_pdf(report), None, False)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
-            return StoredPdf(stored.read(), name, True)
+    content = stored_pdf(name)
+    if content is not None:
+        return StoredPdf(content, name, True)
     content = report_pdf(report)
     saved = default_storage.save(name, ContentFile(content))
     if saved != name:
@@ -332,7 +356,14 @@ def report_filename(report: Report, extension: str) -> str:
         label = report.quarter_key
     else:
         label = report.period.key
-    suffix = ""
+    officer = None
     if isinstance(report, PeriodReport) and report.chief_officer:
-        suffix = f"-officer-{report.chief_officer.pk}"
-    return f"{report.plan.slug}-{report.kind}-{label}{suffix}.{extension}"
+        officer = report.chief_officer.pk
+    return period_filename(report.plan.slug, report.kind, label, officer, extension)
+
+
+def period_filename(
+    slug: str, kind: str, label: str, chief_officer: int | None, extension: str
+) -> str:
+    suffix = f"-officer-{chief_officer}" if chief_officer else ""
+    return f"{slug}-{kind}-{label}{suffix}.{extension}"

@@ -34,6 +34,7 @@ from .selectors import (
     ReportError,
     ReportFilters,
     dashboard_build,
+    period_for_plan,
     period_report_build,
     scrutiny_pack_build,
 )
@@ -148,8 +149,26 @@ def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     plan = _plan_for_user(request, slug)
+    if kind not in Kind.PERIOD_REPORTS:
+        raise Http404("No such report.")
     try:
-        report = _period_report(request, plan, kind)
+        month, filters = _params(request.GET)
+        period = period_for_plan(plan=plan, month=month)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    # A closed month's PDF cannot change: serve it from storage without building the report.
+    name = rendering.period_pdf_storage_name(
+        slug=plan.slug, period=period, kind=kind, filters=filters
+    )
+    content = rendering.stored_pdf(name)
+    if content is not None:
+        label = months.month_key(period.month)
+        filename = rendering.period_filename(
+            plan.slug, kind, label, filters.chief_officer, "pdf"
+        )
+        return _download(content, PDF, filename)
+    try:
+        report = period_report_build(plan=plan, kind=kind, month=month, filters=filters)
     except ReportError as error:
         return _bad_request(request, plan, error)
     pdf = rendering.report_pdf_stored(report)

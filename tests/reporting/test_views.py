@@ -245,3 +245,22 @@ def test_plan_page_links_to_the_reports(client, small_plan, viewer):
     client.force_login(viewer)
     page = client.get(small_plan.plan.get_absolute_url()).content.decode()
     assert reverse("reporting:index", args=[small_plan.plan.slug]) in page
+
+
+def test_a_closed_months_pdf_is_served_again_from_storage_without_building_it(
+    client, small_plan, viewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(viewer)
+    url = reverse("reporting:report_pdf", args=[small_plan.plan.slug, "progress"])
+    url += "?period=2009-08"
+    with CaptureQueriesContext(connection) as building:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    # Only the session, the user, the plan and its periods: none of the report's queries.
+    assert len(queries) <= len(building) - 8
