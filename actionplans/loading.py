@@ -65,6 +65,16 @@ class PlanLoader:
     ):
         self.user = user
         self.report = report or LoadReport()
+        # Rows this load created: nothing can hang under them yet, so their children are
+        # created without first looking for them (a large import's main saving).
+        self._created: set[tuple[type, int]] = set()
+
+    def under_new_parent(self, lookup: dict[str, Any]) -> bool:
+        """True when the lookup names a row created by this load, so no match can exist."""
+        return any(
+            isinstance(value, models.Model) and (type(value), value.pk) in self._created
+            for value in lookup.values()
+        )
 
     def upsert(
         self,
@@ -74,10 +84,14 @@ class PlanLoader:
         values: dict[str, Any],
     ):
         """Create the row, or update it only where a value differs."""
-        obj = model.objects.filter(**lookup).first()
+        if self.under_new_parent(lookup):
+            obj = None
+        else:
+            obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
             self._save(obj)
+            self._created.add((model, obj.pk))
             self.report.record(obj, None)
             return obj
         changed = [
@@ -93,7 +107,11 @@ class PlanLoader:
     def set_if_changed(self, manager, objects: Iterable[models.Model]) -> None:
         """Set a many-to-many relation only when it differs (so no history otherwise)."""
         wanted = {obj.pk for obj in objects}
-        if set(manager.values_list("pk", flat=True)) != wanted:
+        if (type(manager.instance), manager.instance.pk) in self._created:
+            current = set()  # created by this load: no relations yet
+        else:
+            current = set(manager.values_list("pk", flat=True))
+        if current != wanted:
             # simple-history reads the user of an m2m change from the instance.
             manager.instance._history_user = self.user
             manager.set(wanted)

@@ -300,6 +300,8 @@ class _ImportLoader(PlanLoader):
             return self.existing_plan.inspection
         if self.existing_plan is not None and model is ActionPlan:
             return self.existing_plan
+        if self.under_new_parent(lookup):
+            return super().upsert(model, lookup=lookup, values=values)
         if model is ReportingPeriod:
             existing = ReportingPeriod.objects.filter(**lookup).first()
             if existing is not None:
