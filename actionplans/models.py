@@ -326,6 +326,9 @@ class ReportingPeriod(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set by every recorded amendment of the closed month, so that stored reports of the
+    # month are made again with the correction.
+    amended_at = models.DateTimeField(null=True, blank=True)
     overview = models.TextField(blank=True)
     risks = models.TextField(blank=True)
     amendments = models.TextField("amendments to the action plan", blank=True)

@@ -324,7 +324,16 @@ def update_amend(
     _apply(update, values, user=user)
     update.author = author  # the lead stays the author; history names the coordinator
     _write(update, user=user, reason=f"Amendment: {reason.strip()}")
+    _mark_amended(update.period, user=user, reason=reason)
     return update
+
+
+def _mark_amended(period: ReportingPeriod, *, user, reason: str) -> None:
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period.amended_at = timezone.now()
+    period._history_user = user
+    period._change_reason = f"Amendment: {reason.strip()}"
+    period.save()
 
 
 def _next_month(month: datetime.date) -> datetime.date:
@@ -422,5 +431,6 @@ def period_narrative_save(
     period._history_user = user
     if period.is_closed:
         period._change_reason = f"Amendment: {reason.strip()}"
+        period.amended_at = timezone.now()
     period.save()
     return period

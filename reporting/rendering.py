@@ -187,7 +187,7 @@ def period_pdf_storage_name(
     """Where a period report's PDF is kept, known before the report is built.
 
     The name holds the plan, the period, the report, the filters and when the period was
-    closed, so reopening and closing a month again gives a new file. None for an open
+    closed and last amended, so a correction or closing the month again gives a new file. None for an open
     period, whose PDF may still change.
     """
     if not period.is_closed:
@@ -196,6 +196,7 @@ def period_pdf_storage_name(
         months.month_key(period.month),
         kind,
         period.closed_at.isoformat() if period.closed_at else "",
+        period.amended_at.isoformat() if period.amended_at else "",
         *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
     ]
     return _stored_name(slug, months.month_key(period.month), kind, parts)
@@ -207,8 +208,10 @@ def report_storage_name(report: Report) -> str | None:
         return None
     if isinstance(report, ScrutinyPack):
         closed = max(m.period.closed_at for m in report.months if m.period.closed_at)
+        amended = [m.period.amended_at for m in report.months if m.period.amended_at]
         cover = report.cover.updated_at.isoformat() if report.cover else "no-cover"
         parts = [report.quarter_key, closed.isoformat(), cover]
+        parts += [max(amended).isoformat()] if amended else []
         return _stored_name(report.plan.slug, report.quarter_key, report.kind, parts)
     return period_pdf_storage_name(
         slug=report.plan.slug,

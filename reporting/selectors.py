@@ -139,6 +139,7 @@ class PeriodRef:
     month: datetime.date
     is_closed: bool
     closed_at: datetime.datetime | None
+    amended_at: datetime.datetime | None
     overview: str
     risks: str
     amendments: str
@@ -429,6 +430,7 @@ def _period_ref(period: ReportingPeriod) -> PeriodRef:
         month=period.month,
         is_closed=period.is_closed,
         closed_at=period.closed_at,
+        amended_at=period.amended_at,
         overview=period.overview,
         risks=period.risks,
         amendments=period.amendments,

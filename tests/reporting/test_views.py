@@ -264,3 +264,37 @@ def test_a_closed_months_pdf_is_served_again_from_storage_without_building_it(
     assert again["Content-Disposition"] == first["Content-Disposition"]
     # Only the session, the user, the plan and its periods: none of the report's queries.
     assert len(queries) <= len(building) - 8
+
+
+def test_an_amendment_to_a_closed_month_makes_its_stored_pdf_again(
+    client, small_plan, viewer
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from actionplans import services
+    from actionplans.models import ProgressUpdate
+
+    client.force_login(viewer)
+    url = reverse("reporting:report_pdf", args=[small_plan.plan.slug, "progress"])
+    url += "?period=2009-08"
+    before = client.get(url).content
+    update = ProgressUpdate.objects.filter(
+        period__plan=small_plan.plan, period__month__month=8, action__isnull=False
+    ).first()
+    values = services.ItemValues(
+        update.status,
+        update.direction,
+        "Corrected narrative.",
+        update.risk,
+        update.actual_finish,
+        update.version,
+    )
+    services.update_amend(
+        update=update, user=viewer, values=values, reason="Wrong month reported."
+    )
+    after = client.get(url).content
+    assert after != before
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)
+    assert "Corrected narrative." in text
