@@ -21,10 +21,12 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -120,6 +122,25 @@ def report_print_html(report: Report) -> str:
         "generated_at": timezone.localtime(),
     }
     return render_to_string("reporting/report_print.html", context)
+
+
+def report_body_html(report: Report, context: dict) -> str:
+    """The report's body partial as HTML; a closed month's is made once and then cached.
+
+    A closed month cannot change except by a recorded amendment, which changes the key
+    (see `report_storage_name`), so the cached body is never stale.
+    """
+    name = report_storage_name(report)
+    key = f"report-body:{name}" if name else None
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            # Our own template's output, stored by the line below.
+            return mark_safe(cached)  # noqa: S308  # nosec B308 B703
+    html = render_to_string(context["body_template"], context)
+    if key is not None:
+        cache.set(key, str(html), timeout=24 * 60 * 60)
+    return html
 
 
 def html_to_pdf(html: str) -> bytes:

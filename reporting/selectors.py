@@ -506,6 +506,8 @@ class _ActionContext:
     leads: list[Person]
     chief_officers: list[Person]
     url: str
+    # Each milestone's own leads, where they differ from the action's.
+    milestone_leads: dict[int, list[Person]]
 
 
 def _report_item(
@@ -522,7 +524,7 @@ def _report_item(
     action = shared.action
     if kind == "milestone":
         number = f"{action.number} {item.label}".strip()
-        own_leads = [_person(officer) for officer in item.leads.all()]
+        own_leads = shared.milestone_leads[item.pk]
         values = {
             "label": item.label,
             "aim": "",
@@ -570,16 +572,10 @@ def _report_item(
     return report_item
 
 
-def _items(
-    rows: _PlanRows,
-    updates: dict[tuple[int, str, int], UpdateView],
-    period: PeriodRef,
-    previous: PeriodRef | None,
-    plan_slug: str,
-) -> list[ActionBlock]:
-    blocks = []
-    for action in rows.actions:
-        shared = _ActionContext(
+def _action_contexts(rows: _PlanRows, plan_slug: str) -> list[_ActionContext]:
+    """What every month's rows of each action share, built once per report."""
+    return [
+        _ActionContext(
             action=action,
             recommendations=[
                 RecommendationRef(number=rec.number, text=rec.text)
@@ -588,7 +584,26 @@ def _items(
             leads=[_person(officer) for officer in action.leads.all()],
             chief_officers=[_person(o) for o in action.chief_officers.all()],
             url=reverse("actionplans:action_detail", args=[plan_slug, action.pk]),
+            milestone_leads={
+                milestone.pk: [_person(officer) for officer in milestone.leads.all()]
+                for milestone in action.milestones.all()
+            },
         )
+        for action in rows.actions
+    ]
+
+
+def _items(
+    rows: _PlanRows,
+    updates: dict[tuple[int, str, int], UpdateView],
+    period: PeriodRef,
+    previous: PeriodRef | None,
+    plan_slug: str,
+    contexts: list[_ActionContext] | None = None,
+) -> list[ActionBlock]:
+    blocks = []
+    for shared in contexts or _action_contexts(rows, plan_slug):
+        action = shared.action
         milestones = [
             _report_item(milestone, "milestone", shared, updates, period, previous)
             for milestone in action.milestones.all()
@@ -915,9 +930,10 @@ def _month_series(
     updates = _updates_for(periods, rows.statuses)
     statuses = list(rows.statuses.values())
     series, blocks_by_period = [], {}
+    contexts = _action_contexts(rows, plan_slug)
     for period_row in periods:
         period = _period_ref(period_row)
-        blocks = _items(rows, updates, period, None, plan_slug)
+        blocks = _items(rows, updates, period, None, plan_slug, contexts)
         units = [unit for block in blocks for unit in block.units]
         blocks_by_period[period.pk] = blocks
         series.append(

@@ -132,7 +132,9 @@ def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         return _bad_request(request, plan, error)
     initial = report.filters.as_params() | {"period": report.period.key}
     query = "?" + urlencode(initial)
-    context = rendering.body_context(report) | {
+    context = rendering.body_context(report)
+    context |= {
+        "body_html": rendering.report_body_html(report, context),
         "plan": plan,
         "form": ReportFilterForm(initial=initial, choices=report.choices),
         "pdf_url": reverse("reporting:report_pdf", args=[slug, kind]) + query,

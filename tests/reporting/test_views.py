@@ -298,3 +298,20 @@ def test_an_amendment_to_a_closed_month_makes_its_stored_pdf_again(
     assert after != before
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)
     assert "Corrected narrative." in text
+
+
+def test_a_closed_months_report_body_is_made_once_and_an_open_months_every_time(
+    client, small_plan, viewer
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "progress"])
+    first = client.get(url + "?period=2009-08").content.decode()
+    again = client.get(url + "?period=2009-08").content.decode()
+    assert first.split('<div class="report')[1] == again.split('<div class="report')[1]
+    assert any(key.startswith(":1:report-body:") for key in cache._cache)
+    cache.clear()
+    client.get(url + "?period=2009-09")  # open: never cached
+    assert not any("report-body" in key for key in cache._cache)
