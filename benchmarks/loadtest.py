@@ -242,8 +242,10 @@ def free_port() -> int:
 
 def gunicorn_start(*, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.loadtest_settings")
+    # The production configuration (threaded workers), bound to a free local port.
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--config", "config/gunicorn.conf.py",
         "--bind", f"{HOST}:{port}", "--workers", str(workers),
         "--timeout", "120", "--graceful-timeout", "10",
         "--access-logfile", "-", "--error-logfile", "-",
