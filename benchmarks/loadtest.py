@@ -242,7 +242,6 @@ def free_port() -> int:
 
 def gunicorn_start(*, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.loadtest_settings")
-    # The production configuration (threaded workers), bound to a free local port.
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--config", "config/gunicorn.conf.py",

@@ -292,8 +292,23 @@ class FilterChoices:
     statuses: list[StatusOption]
 
 
+class _OneMonthReport:
+    """What every report of one month says of itself: its title and whether it is a draft."""
+
+    kind: str
+    period: PeriodRef
+
+    @property
+    def title(self) -> str:
+        return Kind.TITLES[self.kind]
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.period.is_closed
+
+
 @dataclass
-class PeriodReport:
+class PeriodReport(_OneMonthReport):
     """The context of the summary, progress, chief officer and exceptions reports."""
 
     plan: ActionPlan
@@ -309,14 +324,6 @@ class PeriodReport:
     counts: list[StatusCount]
     unit_total: int
     chief_officer: Person | None = None
-
-    @property
-    def title(self) -> str:
-        return Kind.TITLES[self.kind]
-
-    @property
-    def is_draft(self) -> bool:
-        return not self.period.is_closed
 
     @property
     def next_month_label(self) -> str:
@@ -896,7 +903,7 @@ class OfficerRow:
 
 
 @dataclass
-class Dashboard:
+class Dashboard(_OneMonthReport):
     plan: ActionPlan
     period: PeriodRef
     statuses: list[StatusOption]
@@ -905,14 +912,6 @@ class Dashboard:
     chief_officer_rows: list[OfficerRow]
     kind: str = Kind.DASHBOARD
     filters: ReportFilters = field(default_factory=ReportFilters)
-
-    @property
-    def title(self) -> str:
-        return Kind.TITLES[self.kind]
-
-    @property
-    def is_draft(self) -> bool:
-        return not self.period.is_closed
 
     @property
     def subtitle(self) -> str:
