@@ -8,8 +8,11 @@ leads or is accountable for.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from .models import Action, ActionPlan, Officer, PlanMembership
+from .selectors import plans_for_user
 
 
 def user_officer(user: AbstractBaseUser) -> Officer | None:
@@ -27,6 +30,35 @@ def user_is_coordinator(user: AbstractBaseUser, plan: ActionPlan) -> bool:
     return PlanMembership.objects.filter(
         plan=plan, user=user, role=PlanMembership.Role.COORDINATOR
     ).exists()
+
+
+def plan_for_user(user: AbstractBaseUser, slug: str) -> ActionPlan:
+    """The plan, or 404 when the user may not see it (so its existence does not leak)."""
+    return get_object_or_404(plans_for_user(user=user), slug=slug)
+
+
+def plan_for_coordinator(
+    user: AbstractBaseUser,
+    slug: str,
+    *,
+    refusal: str = "Only the plan's coordinators can do this.",
+) -> ActionPlan:
+    """The plan for a coordinator's page: 404 when it is not visible, 403 when not theirs."""
+    plan = plan_for_user(user, slug)
+    if not user_is_coordinator(user, plan):
+        raise PermissionDenied(refusal)
+    return plan
+
+
+def coordinated_plan_ids(user: AbstractBaseUser) -> set[int] | None:
+    """Ids of the plans the user coordinates, in one query; None for an admin (all)."""
+    if user.is_superuser:
+        return None
+    return set(
+        PlanMembership.objects.filter(
+            user=user, role=PlanMembership.Role.COORDINATOR
+        ).values_list("plan_id", flat=True)
+    )
 
 
 def user_leads_action(user: AbstractBaseUser, action: Action) -> bool:

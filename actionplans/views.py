@@ -1,6 +1,6 @@
 """Pages of the plans and the monthly update cycle.
 
-Every view fetches what it shows through `_plan_for_user` / `_action_for_user`, so a user who
+Every view fetches what it shows through `permissions.plan_for_user` / `_action_for_user`, so a user who
 may not see a plan gets 404 (its existence does not leak) and a user who may see it but not
 change it gets 403.
 """
@@ -26,7 +26,13 @@ from .forms import (
     proposed_status,
 )
 from .models import Action, ActionPlan, ProgressUpdate, ReportingPeriod
-from .permissions import action_access, user_is_coordinator
+from .permissions import (
+    action_access,
+    coordinated_plan_ids,
+    plan_for_coordinator,
+    plan_for_user,
+    user_is_coordinator,
+)
 from .selectors import (
     action_change_history,
     action_for_plan,
@@ -44,24 +50,12 @@ from .selectors import (
 )
 
 
-def _plan_for_user(request: HttpRequest, slug: str) -> ActionPlan:
-    """The plan, or 404 when the user may not see it."""
-    return get_object_or_404(plans_for_user(user=request.user), slug=slug)
-
-
 def _action_for_user(request: HttpRequest, slug: str, pk: int) -> Action:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     action = action_for_plan(plan=plan, pk=pk)
     if action is None:
         raise Http404("No such action in this plan.")
     return action
-
-
-def _plan_for_coordinator(request: HttpRequest, slug: str) -> ActionPlan:
-    plan = _plan_for_user(request, slug)
-    if not user_is_coordinator(request.user, plan):
-        raise PermissionDenied("Only the plan's coordinators can do this.")
-    return plan
 
 
 def _open_period(plan: ActionPlan) -> ReportingPeriod | None:
@@ -73,11 +67,12 @@ def _open_period(plan: ActionPlan) -> ReportingPeriod | None:
 def home(request: HttpRequest) -> HttpResponse:
     """My actions for leads and chief officers, then the plans the user can see."""
     plans = list(plans_for_user(user=request.user).order_by("title"))
+    coordinated = coordinated_plan_ids(request.user)
     context = {
         "rows": my_actions(user=request.user),
         "signoff_count": len(signoff_queue(user=request.user)),
         "plans": plans,
-        "coordinated": [p for p in plans if user_is_coordinator(request.user, p)],
+        "coordinated": [p for p in plans if coordinated is None or p.pk in coordinated],
     }
     return render(request, "actionplans/home.html", context)
 
@@ -85,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     period = plan_current_period(plan=plan)
     context = {
         "plan": plan,
@@ -116,7 +111,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "actionplans/action_detail.html", context)
 
 
-def _item_form(request, *, item, prefix, period, statuses, update, last, data, compact):
+def _item_form(*, item, prefix, period, statuses, update, last, data, compact):
     submit = bool(data) and "submit" in data
     initial = {"version": update.version if update else 0}
     if update is not None:
@@ -195,7 +190,6 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         action_form = None
         if access.edit_action:
             action_form = _item_form(
-                request,
                 item=action,
                 prefix="action",
                 period=period,
@@ -210,7 +204,6 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form = None
             if milestone.pk in access.edit_milestones:
                 form = _item_form(
-                    request,
                     item=milestone,
                     prefix=f"m{milestone.pk}",
                     period=period,
@@ -382,7 +375,7 @@ def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Coordinators: the months of the plan, and who has not returned this month."""
-    plan = _plan_for_coordinator(request, slug)
+    plan = plan_for_coordinator(request.user, slug)
     period = _open_period(plan)
     returns = period_returns(period=period) if period else []
     context = {
@@ -399,7 +392,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def period_open(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_for_coordinator(request, slug)
+    plan = plan_for_coordinator(request.user, slug)
     try:
         period = services.period_open_next(plan=plan, user=request.user)
     except services.WorkflowError as exc:
@@ -412,7 +405,7 @@ def period_open(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    plan = _plan_for_coordinator(request, slug)
+    plan = plan_for_coordinator(request.user, slug)
     period = get_object_or_404(plan.periods, pk=pk)
     form = ClosePeriodForm(request.POST)
     form.is_valid()
@@ -440,7 +433,7 @@ def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_narrative(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The month's overview, risks and requested amendments, written by a coordinator."""
-    plan = _plan_for_coordinator(request, slug)
+    plan = plan_for_coordinator(request.user, slug)
     period = get_object_or_404(plan.periods, pk=pk)
     form = NarrativeForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
@@ -466,7 +459,7 @@ def period_narrative(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_amend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A coordinator's recorded correction of one update of a closed month."""
-    plan = _plan_for_coordinator(request, slug)
+    plan = plan_for_coordinator(request.user, slug)
     update = get_object_or_404(
         ProgressUpdate.objects.select_related("period", "action", "milestone__action"),
         pk=pk,

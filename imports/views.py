@@ -13,9 +13,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from actionplans.models import ActionPlan
-from actionplans.permissions import user_is_coordinator
-from actionplans.selectors import plans_for_user
+from actionplans.permissions import plan_for_coordinator, plan_for_user
 
 from .exporting import plan_export_csv, plan_export_xlsx
 from .forms import NewPlanImportForm, PlanImportForm
@@ -32,24 +30,13 @@ from .services import (
 # An upload that was previewed but never confirmed is deleted after this long.
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 
-
-def _plan_for_user(request: HttpRequest, slug: str) -> ActionPlan:
-    """The plan, or 404 when the user may not see it (so its existence does not leak)."""
-    return get_object_or_404(plans_for_user(user=request.user), slug=slug)
-
-
-def _plan_to_import_into(request: HttpRequest, slug: str) -> ActionPlan:
-    """The plan, when the user may import into it: admins and the plan's coordinators."""
-    plan = _plan_for_user(request, slug)
-    if not user_is_coordinator(request.user, plan):
-        raise PermissionDenied("Only the plan's coordinators can import into it.")
-    return plan
+IMPORT_REFUSAL = "Only the plan's coordinators can import into it."
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_to_import_into(request, slug)
+    plan = plan_for_coordinator(request.user, slug, refusal=IMPORT_REFUSAL)
     return _import_page(request, plan=plan, form_class=PlanImportForm)
 
 
@@ -132,7 +119,9 @@ def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
         Upload.objects.select_related("plan"), pk=upload_id, user=request.user
     )
     if upload.plan is not None:
-        plan = _plan_to_import_into(request, upload.plan.slug)
+        plan = plan_for_coordinator(
+            request.user, upload.plan.slug, refusal=IMPORT_REFUSAL
+        )
     elif not request.user.is_superuser:
         raise PermissionDenied("Only admins can import a new plan.")
     else:
@@ -159,7 +148,7 @@ def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
 @login_required
 @require_safe
 def plan_export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     if file_format == "xlsx":
         content = plan_export_xlsx(plan=plan)
         content_type = (

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,14 +16,17 @@ from django.http import (
     HttpResponseBadRequest,
     QueryDict,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplans.models import ActionPlan
-from actionplans.permissions import user_is_coordinator
-from actionplans.selectors import plans_for_user
+from actionplans.permissions import (
+    plan_for_coordinator,
+    plan_for_user,
+    user_is_coordinator,
+)
 
 from . import months, rendering
 from .forms import ReportFilterForm, ScrutinyReportForm
@@ -41,11 +43,6 @@ from .selectors import (
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plan_for_user(request: HttpRequest, slug: str) -> ActionPlan:
-    """The plan, or 404 when the user may not see it."""
-    return get_object_or_404(plans_for_user(user=request.user), slug=slug)
 
 
 def _params(query: QueryDict) -> tuple[datetime.date | None, ReportFilters]:
@@ -92,7 +89,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 @require_safe
 def report_index(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     periods = list(plan.periods.order_by("-month"))
     quarters = sorted({months.quarter_start(p.month) for p in periods}, reverse=True)
     context = {
@@ -114,7 +111,7 @@ def report_index(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     if kind == Kind.CHIEF_OFFICER and not request.GET.get("chief_officer"):
         # The report needs an officer: show the chooser with the plan's chief officers.
         report = period_report_build(plan=plan, kind=Kind.PROGRESS)
@@ -150,7 +147,7 @@ def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @login_required
 @require_safe
 def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     if kind not in Kind.PERIOD_REPORTS:
         raise Http404("No such report.")
     try:
@@ -180,7 +177,7 @@ def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @login_required
 @require_safe
 def report_xlsx(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     if kind == Kind.SUMMARY:
         raise Http404("The summary report has no spreadsheet; use the progress report.")
     try:
@@ -201,7 +198,7 @@ def _quarter(value: str) -> datetime.date:
 @login_required
 @require_safe
 def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
     context = rendering.body_context(pack) | {
         "plan": plan,
@@ -216,7 +213,7 @@ def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse
 @login_required
 @require_safe
 def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
     pdf = rendering.report_pdf_stored(pack)
     return _download(pdf.content, PDF, rendering.report_filename(pack, "pdf"))
@@ -225,9 +222,11 @@ def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def scrutiny_edit(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
-    if not user_is_coordinator(request.user, plan):
-        raise PermissionDenied("Only the plan's coordinators edit the cover report.")
+    plan = plan_for_coordinator(
+        request.user,
+        slug,
+        refusal="Only the plan's coordinators edit the cover report.",
+    )
     start = _quarter(quarter)
     cover = ScrutinyReport.objects.filter(plan=plan, quarter=start).first()
     cover = cover or ScrutinyReport(plan=plan, quarter=start)
@@ -250,7 +249,7 @@ def scrutiny_edit(request: HttpRequest, slug: str, quarter: str) -> HttpResponse
 @login_required
 @require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     try:
         month, _ = _params(request.GET)
         report = dashboard_build(plan=plan, month=month)
@@ -267,7 +266,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_for_user(request, slug)
+    plan = plan_for_user(request.user, slug)
     try:
         month, _ = _params(request.GET)
         report = dashboard_build(plan=plan, month=month)
