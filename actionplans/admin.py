@@ -3,8 +3,6 @@ from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from imports.resources import ActionResource, MilestoneResource, OfficerResource
-
 from .models import (
     Action,
     ActionPlan,
@@ -15,26 +13,26 @@ from .models import (
     ReportingPeriod,
     StatusOption,
 )
+from .resources import ActionResource, MilestoneResource, OfficerResource
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    """Plan finish today or earlier and no actual finish."""
+    """Overdue by the rule every page and report uses (actionplans.models.DatedUnit)."""
 
     title = "overdue"
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Overdue"), ("no", "Not overdue")]
+        return [
+            ("month", "At the end of the plan's current month"),
+            ("today", "Today"),
+        ]
 
     def queryset(self, request, queryset):
-        overdue = {
-            "plan_finish__lte": timezone.localdate(),
-            "actual_finish__isnull": True,
-        }
-        if self.value() == "yes":
-            return queryset.filter(**overdue)
-        if self.value() == "no":
-            return queryset.exclude(**overdue)
+        if self.value() == "month":
+            return queryset.overdue_in_current_periods()
+        if self.value() == "today":
+            return queryset.overdue(on=timezone.localdate())
         return queryset
 
 
@@ -108,7 +106,7 @@ class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     ]
     list_filter = [
         "plan",
-        ("updates__status__label", admin.AllValuesFieldListFilter),
+        ("updates__status", admin.RelatedOnlyFieldListFilter),
         ("leads", admin.RelatedOnlyFieldListFilter),
         ("chief_officers", admin.RelatedOnlyFieldListFilter),
         OverdueFilter,
@@ -171,7 +169,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     ]
     list_filter = [
         "period__plan",
-        "status__label",
+        ("status", admin.RelatedOnlyFieldListFilter),
         "direction",
         "workflow_state",
         ("action__leads", admin.RelatedOnlyFieldListFilter),

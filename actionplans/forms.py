@@ -3,9 +3,16 @@
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
-from .models import ProgressUpdate, ReportingPeriod, StatusOption
+from .models import Action, ProgressUpdate, ReportingPeriod, StatusOption
+from .permissions import ActionAccess
+from .selectors import updates_for_action
+from .services import UPDATE_FIELDS, Change, ItemValues
+
+# An error summary entry: the id its link goes to, "<item> <field label>", the message.
+SummaryError = tuple[str, str, str]
 
 
 class StatusChoiceField(forms.ModelChoiceField):
@@ -16,9 +23,15 @@ class StatusChoiceField(forms.ModelChoiceField):
 
 
 class ItemUpdateForm(forms.Form):
-    """One action's or milestone's update for one period."""
+    """One action's or milestone's update for one period.
 
-    status = StatusChoiceField(queryset=StatusOption.objects.none(), required=False)
+    Starts from `update`, this period's update of the item; without one, from the proposed
+    status and the actual finish of `last`, last period's update.
+    """
+
+    status = StatusChoiceField(
+        label="Status", queryset=StatusOption.objects.none(), required=False
+    )
     direction = forms.ChoiceField(
         label="Direction of travel",
         choices=ProgressUpdate.Direction.choices,
@@ -56,11 +69,16 @@ class ItemUpdateForm(forms.Form):
         item,
         period: ReportingPeriod,
         statuses: list[StatusOption],
+        update: ProgressUpdate | None = None,
+        last: ProgressUpdate | None = None,
         submit: bool = False,
         compact: bool = False,
         **kwargs,
     ):
-        super().__init__(*args, **kwargs)
+        initial = _initial(
+            item=item, period=period, statuses=statuses, update=update, last=last
+        )
+        super().__init__(*args, initial=initial, **kwargs)
         self.item, self.period, self.submit = item, period, submit
         self.statuses = statuses
         self.fields["status"].queryset = StatusOption.objects.filter(
@@ -133,6 +151,56 @@ class ItemUpdateForm(forms.Form):
             )
         return data
 
+    def values(self) -> ItemValues:
+        """The cleaned data as the services take it."""
+        data = self.cleaned_data
+        return ItemValues(
+            **{name: data[name] for name in UPDATE_FIELDS}, version=data["version"]
+        )
+
+    def summary_errors(self) -> list[SummaryError]:
+        """The error summary's entries, each naming the item and the field."""
+        return [
+            (
+                _anchor(self[name]),
+                f"{self.item.number} {self.fields[name].label}",
+                error,
+            )
+            for name, errors in self.errors.items()
+            if name in self.fields
+            for error in errors
+        ]
+
+
+def _anchor(bound_field: forms.BoundField) -> str:
+    """The id an error summary links to: the first option of a group of radios."""
+    if bound_field.widget_type == "radioselect":
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label
+
+
+def _initial(
+    *,
+    item,
+    period: ReportingPeriod,
+    statuses: list[StatusOption],
+    update: ProgressUpdate | None,
+    last: ProgressUpdate | None,
+) -> dict:
+    if update is not None:
+        # serializable_value gives the status's id, as the status choices hold it.
+        values = {name: update.serializable_value(name) for name in UPDATE_FIELDS}
+        return values | {"version": update.version}
+    status = proposed_status(
+        item=item, period=period, statuses=statuses, last=last.status if last else None
+    )
+    return {
+        "status": status.pk if status else None,
+        # A finished item stays finished: offer last month's actual finish again.
+        "actual_finish": last.actual_finish if last else None,
+        "version": 0,
+    }
+
 
 def proposed_status(
     *,
@@ -149,6 +217,125 @@ def proposed_status(
     if item.plan_start and item.plan_start > period.last_day:
         return next((s for s in statuses if s.is_not_started), last)
     return last
+
+
+class ActionUpdateForms:
+    """The ItemUpdateForms of one action and its milestones for one period, as one form.
+
+    The user gets a form for each item they may update (`access`); the other milestones
+    are shown read-only. Reads this period's and last period's updates itself, so that
+    after an edit conflict it can rebase onto the latest versions.
+    """
+
+    def __init__(
+        self,
+        data: QueryDict | None,
+        *,
+        action: Action,
+        period: ReportingPeriod,
+        access: ActionAccess,
+    ):
+        self.data, self.action, self.period, self.access = data, action, period, access
+        self.submit = data is not None and "submit" in data
+        # What someone else changed meanwhile, once rebased after an edit conflict.
+        self.conflict: list[Change] = []
+        self.statuses = list(action.plan.statuses.all())
+        self.current = updates_for_action(action=action, period=period)
+        self.previous = period.previous()
+        self.last = updates_for_action(action=action, period=self.previous)
+        self._build()
+
+    def _build(self) -> None:
+        action = self.action
+        self.action_form = None
+        if self.access.edit_action:
+            self.action_form = self._form(action, prefix="action", compact=False)
+        # (milestone, its form or None when the user may not update it, update, last)
+        self.milestone_forms = [
+            (
+                milestone,
+                self._form(milestone, prefix=f"m{milestone.pk}", compact=True)
+                if milestone.pk in self.access.edit_milestones
+                else None,
+                self.current.get(_key(milestone)),
+                self.last.get(_key(milestone)),
+            )
+            for milestone in action.milestones.all()
+        ]
+
+    def _form(self, item, *, prefix: str, compact: bool) -> ItemUpdateForm:
+        return ItemUpdateForm(
+            self.data,
+            item=item,
+            period=self.period,
+            statuses=self.statuses,
+            update=self.current.get(_key(item)),
+            last=self.last.get(_key(item)),
+            submit=self.submit,
+            compact=compact,
+            prefix=prefix,
+        )
+
+    @property
+    def forms(self) -> list[ItemUpdateForm]:
+        milestone_forms = [form for _, form, _, _ in self.milestone_forms if form]
+        return (
+            [self.action_form, *milestone_forms]
+            if self.action_form
+            else milestone_forms
+        )
+
+    def is_valid(self) -> bool:
+        # Every form is cleaned, not only up to the first invalid one: all errors show.
+        return self.data is not None and all([form.is_valid() for form in self.forms])
+
+    @property
+    def errors(self) -> list[SummaryError]:
+        return [error for form in self.forms for error in form.summary_errors()]
+
+    def values(self) -> dict:
+        """update_save's arguments: `action_values`, `milestone_values` and `submit`."""
+        return {
+            "submit": self.submit,
+            "action_values": self.action_form.values() if self.action_form else None,
+            "milestone_values": {
+                milestone.pk: form.values()
+                for milestone, form, _, _ in self.milestone_forms
+                if form
+            },
+        }
+
+    def rebase(self, changes: list[Change]) -> None:
+        """After an edit conflict, keep the user's values against the latest versions.
+
+        Saving again, once the user has read the other person's `changes`, replaces them
+        knowingly.
+        """
+        self.conflict = changes
+        self.current = updates_for_action(action=self.action, period=self.period)
+        self.data = self.data.copy()
+        for form in self.forms:
+            latest = self.current.get(_key(form.item))
+            self.data[form.add_prefix("version")] = str(latest.version if latest else 0)
+        self._build()
+        self.is_valid()
+
+    @property
+    def action_update(self) -> ProgressUpdate | None:
+        return self.current.get(_key(self.action))
+
+    @property
+    def action_last(self) -> ProgressUpdate | None:
+        return self.last.get(_key(self.action))
+
+    @property
+    def complete_statuses(self) -> list[int]:
+        return [s.pk for s in self.statuses if s.counts_as_complete]
+
+
+def _key(item) -> tuple[int | None, int | None]:
+    """An item's key in updates_for_action: (action_id, milestone_id)."""
+    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
 
 
 class ReturnForm(forms.Form):

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
+from lib import months
 from recommendations.models import Inspection, Judgment, Recommendation, Theme
 
 from .models import (
@@ -25,7 +26,8 @@ from .models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from .services import action_status_from_milestones, status_scheme_install_default
+from .rules import status_worst
+from .services import status_scheme_install_default
 
 _DIRECTION_PRECEDENCE = [
     ProgressUpdate.Direction.DETERIORATING,
@@ -221,7 +223,7 @@ class PlanLoader:
         state = ReportingPeriod.State
         return self.upsert(
             ReportingPeriod,
-            lookup={"plan": plan, "month": _month(period["month"])},
+            lookup={"plan": plan, "month": months.month_parse(period["month"])},
             values={
                 "state": state.CLOSED if period["closed"] else state.OPEN,
                 "overview": period.get("overview", ""),
@@ -279,7 +281,7 @@ class PlanLoader:
         updates = dict(row.get("updates", {}))
         for month, rows in milestone_updates.items():
             # An action with milestones shows the most pressing of their statuses.
-            status = action_status_from_milestones(
+            status = status_worst(
                 [self.statuses.get(r.get("status") or "") for r in rows]
             )
             updates.setdefault(
@@ -298,7 +300,7 @@ class PlanLoader:
         for month, update in updates.items():
             period = self.periods[month]
             # An update reports the actual finish once the item has finished.
-            finished = item.actual_finish and item.actual_finish <= period.last_day
+            finished = item.is_complete(on=period.last_day)
             workflow = ProgressUpdate.Workflow
             # A key the update leaves out (no such column) keeps the stored value.
             values = _present(update, ["direction", "progress", "risk"], "")
@@ -341,10 +343,6 @@ def _direction_from(directions: list[str]) -> str:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
-
-
-def _month(value: str) -> datetime.date:
-    return datetime.date.fromisoformat(f"{value}-01")
 
 
 def _dates(row: dict[str, Any]) -> dict[str, Any]:

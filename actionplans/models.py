@@ -1,15 +1,19 @@
 """The council's answer to an inspection: plans, actions, milestones, officers and monthly updates."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from lib import months
 from recommendations.models import Inspection, Recommendation
 from recommendations.numbering import number_sort_key
+
+from .rules import DatedUnit, StatusRank
 
 
 def _finish_not_before_start(prefix: str) -> models.CheckConstraint:
@@ -61,6 +65,18 @@ class ActionPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("actionplans:plan_detail", args=[self.slug])
 
+    def open_period(self) -> "ReportingPeriod | None":
+        """The month open for updates (at most one)."""
+        return self.periods.open().first()
+
+    def current_period(self) -> "ReportingPeriod | None":
+        """The month being worked on: see `ReportingPeriod.pick_current`."""
+        return ReportingPeriod.pick_current(self.periods.all())
+
+    def reported_period(self) -> "ReportingPeriod | None":
+        """The month reports show by default: see `ReportingPeriod.pick_reported`."""
+        return ReportingPeriod.pick_reported(self.periods.all())
+
 
 class StatusColour(models.TextChoices):
     # A fixed palette (styled in static/css/app.css) rather than free hex values: the
@@ -73,6 +89,34 @@ class StatusColour(models.TextChoices):
     PURPLE = "purple", "Purple"
     YELLOW = "yellow", "Yellow"
     BLACK = "black", "Black"
+
+    @property
+    def fill(self) -> str:
+        """The colour's fill (the tags' edge colour in static/css/app.css), as #rrggbb."""
+        return _COLOUR_HEX[self.value][0]
+
+    @property
+    def text(self) -> str:
+        """The text colour that reads on `fill` (WCAG AA)."""
+        return _COLOUR_HEX[self.value][1]
+
+    @property
+    def pale_fill(self) -> str:
+        """A pale tint for a spreadsheet cell's background, as Excel's AARRGGBB."""
+        return _COLOUR_HEX[self.value][2]
+
+
+# fill, text on fill, pale tint (ARGB): one table for charts, spreadsheets and exports.
+_COLOUR_HEX = {
+    "blue": ("#1d70b8", "#ffffff", "FFD2E2F1"),
+    "green": ("#00703c", "#ffffff", "FFCCE2D8"),
+    "amber": ("#f47738", "#0b0c0c", "FFFCD6C3"),
+    "red": ("#d4351c", "#ffffff", "FFF6D7D2"),
+    "grey": ("#b1b4b6", "#0b0c0c", "FFEEEFEF"),
+    "purple": ("#4c2c92", "#ffffff", "FFDBD5E9"),
+    "yellow": ("#ffdd00", "#0b0c0c", "FFFFF7BF"),
+    "black": ("#0b0c0c", "#ffffff", "FFFFFFFF"),
+}
 
 
 class StatusOption(models.Model):
@@ -111,6 +155,29 @@ class StatusOption(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def rank(self) -> StatusRank:
+        if self.counts_as_complete:
+            return StatusRank.COMPLETE
+        if self.is_exception:
+            return StatusRank.EXCEPTION
+        if self.is_not_started:
+            return StatusRank.NOT_STARTED
+        return StatusRank.ON_TRACK
+
+    @property
+    def severity(self) -> tuple[int, int]:
+        """Rank, then place in the scheme: the key `status_worst` uses."""
+        return (self.rank, self.order)
+
+
+class OfficerQuerySet(models.QuerySet):
+    def for_user(self, user) -> "Officer | None":
+        """The officer record of a signed-in user, or None."""
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return self.filter(user=user).first()
+
 
 class Officer(models.Model):
     """A lead or chief officer. Chief officers are often only a role ("Director of ...")."""
@@ -127,6 +194,7 @@ class Officer(models.Model):
         related_name="officer",
     )
 
+    objects = OfficerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -180,16 +248,113 @@ class PlanMembership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.plan}"
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_plan(self, plan: ActionPlan) -> "ActionQuerySet":
-        return self.filter(plan=plan)
-
-    def overdue(self, *, on: datetime.date) -> "ActionQuerySet":
-        """Plan finish on or before the date and no actual finish."""
-        return self.filter(plan_finish__lte=on, actual_finish__isnull=True)
+# --- Dated units: the QuerySet forms of the rules in rules.py -------------------------------
 
 
-class Action(models.Model):
+class DatedUnitQuerySet(models.QuerySet):
+    """The DatedUnit rules for many rows; `_item` is the update's field for this model.
+
+    Each rule is a pair of conditions, finished-by-date and status-complete, written so
+    that its negation is exact in SQL (no NULL comparisons under NOT).
+    """
+
+    _item: str  # the update's field for this model
+    _plan: str  # the path from this model to its plan
+
+    def _updates(self):
+        return ProgressUpdate.objects.filter(**{self._item: OuterRef("pk")})
+
+    def _latest_status_complete(self, *, on: datetime.date) -> Exists:
+        """The item's latest update in a month starting on or before `on` is complete."""
+        later = ProgressUpdate.objects.filter(
+            **{self._item: OuterRef(OuterRef("pk"))},
+            period__month__gt=OuterRef("period__month"),
+            period__month__lte=on,
+        )
+        return Exists(
+            self._updates()
+            .filter(period__month__lte=on, status__counts_as_complete=True)
+            .filter(~Exists(later))
+        )
+
+    def _period_complete(self, period: "ReportingPeriod") -> tuple[Q, Q]:
+        """(complete, not complete) as at the period's end."""
+        in_period = self._updates().filter(period=period)
+        status = Exists(in_period.filter(status__counts_as_complete=True))
+        if period.is_closed:
+            finished = Exists(in_period.filter(actual_finish__lte=period.last_day))
+            return Q(status) | Q(finished), ~Q(status) & ~Q(finished)
+        return (
+            Q(status) | Q(actual_finish__lte=period.last_day),
+            ~Q(status) & _unfinished(period.last_day),
+        )
+
+    def complete(self, *, on: datetime.date):
+        """As of a date: finished by then, or its latest reported status is complete."""
+        return self.filter(
+            Q(actual_finish__lte=on) | Q(self._latest_status_complete(on=on))
+        )
+
+    def overdue(self, *, on: datetime.date):
+        """As of a date: plan finish on or before it and not complete by then."""
+        return self.filter(
+            Q(plan_finish__lte=on)
+            & _unfinished(on)
+            & ~Q(self._latest_status_complete(on=on))
+        )
+
+    def complete_before(self, month: datetime.date):
+        """Complete before the month began: nothing is left to report in it."""
+        return self.complete(on=months.month_last_day(months.month_previous(month)))
+
+    def complete_at(self, period: "ReportingPeriod"):
+        """Complete as at the period's end (the reports' view)."""
+        return self.filter(self._period_complete(period)[0])
+
+    def overdue_at(self, period: "ReportingPeriod"):
+        """Overdue as at the period's end (the reports' view)."""
+        return self.filter(
+            Q(plan_finish__lte=period.last_day) & self._period_complete(period)[1]
+        )
+
+    def due_in(self, month: datetime.date, *, period: "ReportingPeriod"):
+        """Plan finish within the month and not complete as at the period's end."""
+        return self.filter(
+            Q(plan_finish__gte=month, plan_finish__lte=months.month_last_day(month))
+            & self._period_complete(period)[1]
+        )
+
+    def overdue_in_current_periods(self):
+        """Overdue as at the end of each plan's current month (rows of many plans)."""
+        plan_ids = self.values_list(self._plan, flat=True).distinct()
+        periods = ReportingPeriod.objects.filter(plan_id__in=plan_ids)
+        by_plan: dict[int, list[ReportingPeriod]] = {}
+        for period in periods:
+            by_plan.setdefault(period.plan_id, []).append(period)
+        overdue = Q(pk__in=[])
+        for plan_id, plan_periods in by_plan.items():
+            current = ReportingPeriod.pick_current(plan_periods)
+            rows = self.model.objects.filter(**{self._plan: plan_id})
+            overdue |= Q(pk__in=rows.overdue_at(current).values("pk"))
+        return self.filter(overdue)
+
+    def commencing_in(self, month: datetime.date):
+        """Plan start within the month."""
+        return self.filter(
+            plan_start__gte=month, plan_start__lte=months.month_last_day(month)
+        )
+
+
+def _unfinished(on: datetime.date) -> Q:
+    return Q(actual_finish__isnull=True) | Q(actual_finish__gt=on)
+
+
+class ActionQuerySet(DatedUnitQuerySet):
+    _item = "action"
+    _plan = "plan"
+
+
+class Action(DatedUnit, models.Model):
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="actions"
     )
@@ -210,9 +375,15 @@ class Action(models.Model):
     plan_finish = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
     # The dates as the source document wrote them ("Sep-08", "End March 2010", "Completed").
-    plan_start_text = models.CharField(max_length=100, blank=True)
-    plan_finish_text = models.CharField(max_length=100, blank=True)
-    actual_finish_text = models.CharField(max_length=100, blank=True)
+    plan_start_text = models.CharField(
+        "plan start (as written)", max_length=100, blank=True
+    )
+    plan_finish_text = models.CharField(
+        "plan finish (as written)", max_length=100, blank=True
+    )
+    actual_finish_text = models.CharField(
+        "actual finish (as written)", max_length=100, blank=True
+    )
     success_criteria = models.TextField(blank=True)
     outcomes = models.TextField("outcomes for users and carers", blank=True)
     cross_references = models.ManyToManyField(
@@ -241,22 +412,13 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("actionplans:action_detail", args=[self.plan.slug, self.pk])
 
-    def is_overdue(self, *, on: datetime.date) -> bool:
-        return (
-            self.actual_finish is None
-            and self.plan_finish is not None
-            and (self.plan_finish <= on)
-        )
+
+class MilestoneQuerySet(DatedUnitQuerySet):
+    _item = "milestone"
+    _plan = "action__plan"
 
 
-class MilestoneQuerySet(models.QuerySet):
-    def due_between(
-        self, start: datetime.date, end: datetime.date
-    ) -> "MilestoneQuerySet":
-        return self.filter(plan_finish__gte=start, plan_finish__lte=end)
-
-
-class Milestone(models.Model):
+class Milestone(DatedUnit, models.Model):
     """A dated success criterion (or labelled sub-action, "4.2 (b)") of an action."""
 
     action = models.ForeignKey(
@@ -269,9 +431,15 @@ class Milestone(models.Model):
     plan_start = models.DateField(null=True, blank=True)
     plan_finish = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
-    plan_start_text = models.CharField(max_length=100, blank=True)
-    plan_finish_text = models.CharField(max_length=100, blank=True)
-    actual_finish_text = models.CharField(max_length=100, blank=True)
+    plan_start_text = models.CharField(
+        "plan start (as written)", max_length=100, blank=True
+    )
+    plan_finish_text = models.CharField(
+        "plan finish (as written)", max_length=100, blank=True
+    )
+    actual_finish_text = models.CharField(
+        "actual finish (as written)", max_length=100, blank=True
+    )
     leads = models.ManyToManyField(
         Officer,
         related_name="led_milestones",
@@ -298,12 +466,13 @@ class Milestone(models.Model):
     def number(self) -> str:
         return f"{self.action.number} {self.label}".strip()
 
-    def is_overdue(self, *, on: datetime.date) -> bool:
-        return (
-            self.actual_finish is None
-            and self.plan_finish is not None
-            and (self.plan_finish <= on)
-        )
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self) -> "ReportingPeriodQuerySet":
+        return self.filter(state=ReportingPeriod.State.OPEN)
+
+    def closed(self) -> "ReportingPeriodQuerySet":
+        return self.filter(state=ReportingPeriod.State.CLOSED)
 
 
 class ReportingPeriod(models.Model):
@@ -333,6 +502,7 @@ class ReportingPeriod(models.Model):
     risks = models.TextField(blank=True)
     amendments = models.TextField("amendments to the action plan", blank=True)
 
+    objects = ReportingPeriodQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -355,20 +525,96 @@ class ReportingPeriod(models.Model):
 
     @property
     def last_day(self) -> datetime.date:
-        next_month = (self.month.replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
+        return months.month_last_day(self.month)
+
+    def previous(self) -> "ReportingPeriod | None":
+        """The plan's month before this one ("last month"), if it has one."""
+        return (
+            ReportingPeriod.objects.filter(plan_id=self.plan_id, month__lt=self.month)
+            .order_by("-month")
+            .first()
         )
-        return next_month - datetime.timedelta(days=1)
+
+    @staticmethod
+    def pick_current(periods: Iterable["ReportingPeriod"]) -> "ReportingPeriod | None":
+        """The month being worked on: the open one, else the latest closed one.
+
+        Takes the plan's periods (a queryset or a list already loaded), so that pages that
+        have loaded them ask no second query.
+        """
+        periods = sorted(periods, key=lambda period: period.month)
+        open_periods = [period for period in periods if not period.is_closed]
+        return (open_periods or periods or [None])[-1]
+
+    @staticmethod
+    def pick_reported(periods: Iterable["ReportingPeriod"]) -> "ReportingPeriod | None":
+        """The month reports show by default: the latest closed (final) month, else the
+        month being worked on (its report is a draft)."""
+        periods = sorted(periods, key=lambda period: period.month)
+        closed = [period for period in periods if period.is_closed]
+        return closed[-1] if closed else ReportingPeriod.pick_current(periods)
 
 
-class ProgressUpdate(models.Model):
+class Direction(models.TextChoices):
+    """The lead's direction of travel; each value holds its arrow and its words."""
+
+    IMPROVING = "improving", "↑ Improving"
+    NO_CHANGE = "no_change", "↔ No change"
+    DETERIORATING = "deteriorating", "↓ Deteriorating"
+    __empty__ = "Not stated"
+
+    @property
+    def arrow(self) -> str:
+        return self.label.split(" ", 1)[0]
+
+    @property
+    def words(self) -> str:
+        """ "no change": the label without its arrow, as a screen reader says it."""
+        return self.label.split(" ", 1)[1].lower()
+
+    @classmethod
+    def arrow_for(cls, value: str) -> str:
+        """The arrow of a stored value; "" for none or a value not (or no longer) known."""
+        return cls(value).arrow if value in cls.values else ""
+
+    @classmethod
+    def words_for(cls, value: str) -> str:
+        return cls(value).words if value in cls.values else ""
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def for_action(self, action: "Action") -> "ProgressUpdateQuerySet":
+        """The updates of an action and of its milestones."""
+        return self.filter(Q(action=action) | Q(milestone__action=action))
+
+
+class UpdateShown:
+    """How an update reads, for a ProgressUpdate and for a report's copy of one."""
+
+    direction: str
+    workflow_state: str
+
+    @property
+    def direction_arrow(self) -> str:
+        return Direction.arrow_for(self.direction)
+
+    @property
+    def direction_words(self) -> str:
+        return Direction.words_for(self.direction)
+
+    @property
+    def is_approved(self) -> bool:
+        """Final for the month: signed off, or frozen with no return at the close."""
+        return self.workflow_state in {
+            ProgressUpdate.Workflow.APPROVED,
+            ProgressUpdate.Workflow.NOT_RETURNED,
+        }
+
+
+class ProgressUpdate(UpdateShown, models.Model):
     """A lead's report on one action or milestone for one period."""
 
-    class Direction(models.TextChoices):
-        IMPROVING = "improving", "↑ Improving"
-        NO_CHANGE = "no_change", "↔ No change"
-        DETERIORATING = "deteriorating", "↓ Deteriorating"
-        __empty__ = "Not stated"
+    Direction = Direction
 
     class Workflow(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -425,6 +671,7 @@ class ProgressUpdate(models.Model):
     # Incremented on every save so that a second, stale save can be refused.
     version = models.PositiveIntegerField(default=1)
 
+    objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -15,12 +15,6 @@ from .models import Action, ActionPlan, Officer, PlanMembership
 from .selectors import plans_for_user
 
 
-def user_officer(user: AbstractBaseUser) -> Officer | None:
-    if not user.is_authenticated:
-        return None
-    return Officer.objects.filter(user=user).first()
-
-
 def user_is_coordinator(user: AbstractBaseUser, plan: ActionPlan) -> bool:
     """Coordinators run the plan: periods, narratives, corrections, imports."""
     if not user.is_authenticated:
@@ -61,22 +55,6 @@ def coordinated_plan_ids(user: AbstractBaseUser) -> set[int] | None:
     )
 
 
-def user_leads_action(user: AbstractBaseUser, action: Action) -> bool:
-    """The user leads the action or one of its milestones."""
-    officer = user_officer(user)
-    if officer is None:
-        return False
-    return (
-        action.leads.filter(pk=officer.pk).exists()
-        or action.milestones.filter(leads=officer).exists()
-    )
-
-
-def user_is_chief_officer_for(user: AbstractBaseUser, action: Action) -> bool:
-    officer = user_officer(user)
-    return officer is not None and action.chief_officers.filter(pk=officer.pk).exists()
-
-
 @dataclass(frozen=True)
 class ActionAccess:
     """What one user may do with one action's updates."""
@@ -97,7 +75,7 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
     milestone_ids = [m.pk for m in action.milestones.all()]
     if user_is_coordinator(user, action.plan):
         return ActionAccess(True, frozenset(milestone_ids), True, True)
-    officer = user_officer(user)
+    officer = Officer.objects.for_user(user)
     if officer is None:
         return ActionAccess(False, frozenset(), False, False)
     chief = action.chief_officers.filter(pk=officer.pk).exists()

@@ -22,7 +22,7 @@ def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
     if user.is_superuser:
         return plans
     visible = Q(memberships__user=user)
-    officer = Officer.objects.filter(user=user).first()
+    officer = Officer.objects.for_user(user)
     if officer is not None:
         visible |= (
             Q(actions__leads=officer)
@@ -30,13 +30,6 @@ def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
             | Q(actions__milestones__leads=officer)
         )
     return plans.filter(visible).distinct()
-
-
-def plan_current_period(*, plan: ActionPlan) -> ReportingPeriod | None:
-    """The open period, else the latest closed one."""
-    periods = list(plan.periods.order_by("-month"))
-    open_periods = [period for period in periods if not period.is_closed]
-    return (open_periods or periods or [None])[0]
 
 
 def plan_actions(*, plan: ActionPlan, period: ReportingPeriod | None) -> list[Action]:
@@ -91,7 +84,7 @@ def action_for_plan(*, plan: ActionPlan, pk: int) -> Action | None:
 def action_updates_by_period(*, action: Action) -> list[dict]:
     """Per period, newest first: the action's update and its milestones' updates."""
     updates = (
-        ProgressUpdate.objects.filter(Q(action=action) | Q(milestone__action=action))
+        ProgressUpdate.objects.for_action(action)
         .select_related("period", "status", "milestone")
         .order_by("-period__month", "milestone__order")
     )
@@ -115,18 +108,45 @@ def open_periods(*, plans) -> dict[int, ReportingPeriod]:
     """The open period of each plan, keyed by plan id."""
     return {
         period.plan_id: period
-        for period in ReportingPeriod.objects.filter(
-            plan__in=plans, state=ReportingPeriod.State.OPEN
-        )
+        for period in ReportingPeriod.objects.filter(plan__in=plans).open()
     }
 
 
-def previous_period(*, period: ReportingPeriod) -> ReportingPeriod | None:
-    return (
-        ReportingPeriod.objects.filter(plan_id=period.plan_id, month__lt=period.month)
-        .order_by("-month")
-        .first()
-    )
+@dataclass(frozen=True)
+class DateFlag:
+    """What a dated unit's plan finish means to its lead this month."""
+
+    number: str  # the dated unit: "2.1", or "2.1 (b)" for a milestone
+    text: str  # "Overdue since 31 Aug 2009", "(b) due this month (15 Sep 2009)"
+    # The plan finish passed before the month began (else it falls within the month).
+    late: bool
+
+
+def _date_flags(
+    action: Action,
+    period: ReportingPeriod,
+    updates: dict[tuple[int | None, int | None], ProgressUpdate],
+) -> list[DateFlag]:
+    """A flag for each of the action's dated units (its milestones, if it has any) that is
+    overdue as at the end of the month: exactly those the month's reports list as overdue,
+    including the unfinished ones due within the month."""
+    milestones = list(action.milestones.all())
+    units = [(m, f"{m.label} ", updates.get((None, m.pk))) for m in milestones] or [
+        (action, "", updates.get((action.pk, None)))
+    ]
+    flags = []
+    for unit, prefix, update in units:
+        if not unit.is_overdue_at(period, update):
+            continue
+        finish = f"{unit.plan_finish:%-d %b %Y}"
+        status = update.status if update is not None else None
+        if unit.is_due_in(period.month, on=period.last_day, status=status):
+            text, late = f"due this month ({finish})", False
+        else:
+            text, late = f"overdue since {finish}", True
+        text = prefix + text if prefix else text[0].upper() + text[1:]
+        flags.append(DateFlag(unit.number, text, late=late))
+    return flags
 
 
 @dataclass
@@ -136,42 +156,29 @@ class MyActionRow:
     update: ProgressUpdate | None
     roles: list[str]
     milestones_led: list[Milestone]
+    flags: list[DateFlag]
+    # Complete before the month began: no return is due (see period_returns).
+    finished: bool = False
 
     @property
     def state(self) -> str:
         if self.update is None:
-            return "No update"
+            return "Finished: no update due" if self.finished else "No update"
         return self.update.get_workflow_state_display()
 
     @property
     def needs_attention(self) -> bool:
-        return self.update is None or self.update.workflow_state in {
+        if self.update is None:
+            return not self.finished
+        return self.update.workflow_state in {
             ProgressUpdate.Workflow.DRAFT,
             ProgressUpdate.Workflow.RETURNED,
         }
 
-    @property
-    def due(self) -> bool:
-        finish = self.action.plan_finish
-        return (
-            finish is not None and self.period.month <= finish <= self.period.last_day
-        )
-
-    @property
-    def overdue(self) -> bool:
-        finish = self.action.plan_finish
-        return (
-            finish is not None
-            and finish < self.period.month
-            and self.action.actual_finish is None
-        )
-
 
 def my_actions(*, user) -> list[MyActionRow]:
     """Every action the user leads (or leads a milestone of) or signs off, in open periods."""
-    officer = (
-        Officer.objects.filter(user=user).first() if user.is_authenticated else None
-    )
+    officer = Officer.objects.for_user(user)
     if officer is None:
         return []
     actions = list(
@@ -184,12 +191,14 @@ def my_actions(*, user) -> list[MyActionRow]:
         .order_by("plan__title", "sort_key")
     )
     periods = open_periods(plans={a.plan_id for a in actions})
-    updates = {
-        (u.period_id, u.action_id): u
-        for u in ProgressUpdate.objects.filter(
-            period__in=periods.values(), action__in=actions
-        )
-    }
+    finished = _finished_before(actions, periods)
+    updates: dict[int, dict] = {period.pk: {} for period in periods.values()}
+    for update in (
+        ProgressUpdate.objects.filter(period__in=periods.values())
+        .filter(Q(action__in=actions) | Q(milestone__action__in=actions))
+        .select_related("status")
+    ):
+        updates[update.period_id][(update.action_id, update.milestone_id)] = update
     rows = []
     for action in actions:
         period = periods.get(action.plan_id)
@@ -203,8 +212,17 @@ def my_actions(*, user) -> list[MyActionRow]:
         led = [m for m in action.milestones.all() if officer in m.leads.all()]
         if led and "Lead" not in roles:
             roles.append("Milestone lead")
+        in_period = updates[period.pk]
         rows.append(
-            MyActionRow(action, period, updates.get((period.pk, action.pk)), roles, led)
+            MyActionRow(
+                action,
+                period,
+                in_period.get((action.pk, None)),
+                roles,
+                led,
+                _date_flags(action, period, in_period),
+                finished=action.pk in finished,
+            )
         )
     return rows
 
@@ -217,7 +235,7 @@ def signoff_queue(*, user) -> list[ProgressUpdate]:
         period__state=ReportingPeriod.State.OPEN,
     )
     if not user.is_superuser:
-        officer = Officer.objects.filter(user=user).first()
+        officer = Officer.objects.for_user(user)
         if officer is None:
             return []
         updates = updates.filter(action__chief_officers=officer)
@@ -237,17 +255,46 @@ class ReturnRow:
     def state(self) -> str:
         return self.update.get_workflow_state_display() if self.update else "No update"
 
+    @property
+    def is_approved(self) -> bool:
+        return (
+            self.update is not None
+            and self.update.workflow_state == ProgressUpdate.Workflow.APPROVED
+        )
+
+
+def _finished_before(
+    actions: list[Action], periods: dict[int, ReportingPeriod]
+) -> set[int]:
+    """Ids of the actions complete before their plan's open month began: one query per
+    distinct month, so a fixed number however many actions."""
+    finished: set[int] = set()
+    for month in {period.month for period in periods.values()}:
+        plans = [plan_id for plan_id, p in periods.items() if p.month == month]
+        finished |= set(
+            Action.objects.filter(pk__in=[a.pk for a in actions if a.plan_id in plans])
+            .complete_before(month)
+            .values_list("pk", flat=True)
+        )
+    return finished
+
 
 def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
-    """Each action of the plan with its update for the period: who has not returned."""
+    """Each action that reports in the period, with its update: who has not returned.
+
+    An action complete before the month began has nothing left to report, so it is not
+    chased (closing the month still carries its last status forward).
+    """
     updates = {
         u.action_id: u
         for u in ProgressUpdate.objects.filter(
             period=period, action__isnull=False
         ).select_related("status", "author")
     }
+    finished = Action.objects.complete_before(period.month)
     actions = (
         Action.objects.filter(plan_id=period.plan_id)
+        .exclude(pk__in=finished.values("pk"))
         .prefetch_related("leads", "milestones__leads")
         .select_related("plan")
         .order_by("sort_key")
@@ -264,7 +311,7 @@ def updates_for_action(
     return {
         (u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period=period)
-        .filter(Q(action=action) | Q(milestone__action=action))
+        .for_action(action)
         .select_related("status", "author", "reviewed_by")
     }
 
@@ -280,14 +327,14 @@ def action_timeline(
 ) -> tuple[list[ReportingPeriod], list[TimelineRow]]:
     """Status and direction per closed month, for the action and each milestone."""
     periods = list(
-        ReportingPeriod.objects.filter(
-            plan_id=action.plan_id, state=ReportingPeriod.State.CLOSED
-        ).order_by("month")
+        ReportingPeriod.objects.filter(plan_id=action.plan_id)
+        .closed()
+        .order_by("month")
     )
     updates = {
         (u.period_id, u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period__in=periods)
-        .filter(Q(action=action) | Q(milestone__action=action))
+        .for_action(action)
         .select_related("status")
     }
     rows = [

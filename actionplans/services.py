@@ -1,11 +1,13 @@
 """Writes to plans: status schemes, the monthly update cycle. Each runs in a transaction."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from lib import months
 
 from .models import (
     Action,
@@ -49,9 +51,6 @@ DEFAULT_STATUS_SCHEME = [
     },
 ]
 
-# When an action has milestones, its own status is the most pressing of theirs.
-_STATUS_PRECEDENCE = ["Red", "Amber", "Grey", "Green", "Blue"]
-
 
 def status_scheme_install_default(*, plan: ActionPlan) -> None:
     """Give a plan the Leeds five-status scheme unless it already has a scheme."""
@@ -61,21 +60,7 @@ def status_scheme_install_default(*, plan: ActionPlan) -> None:
         StatusOption.objects.create(plan=plan, order=order, **status)
 
 
-def action_status_from_milestones(
-    statuses: list[StatusOption | None],
-) -> StatusOption | None:
-    """The status an action shows when its milestones carry their own statuses."""
-    known = [status for status in statuses if status is not None]
-    if not known:
-        return None
-    rank = {label: index for index, label in enumerate(_STATUS_PRECEDENCE)}
-    return min(known, key=lambda status: rank.get(status.label, -1))
-
-
 # --- The monthly update cycle -------------------------------------------------------------
-
-# The fields of an update that a lead reports, in the order they are shown.
-UPDATE_FIELDS = ["status", "direction", "progress", "risk", "actual_finish"]
 
 
 class WorkflowError(Exception):
@@ -84,7 +69,11 @@ class WorkflowError(Exception):
 
 @dataclass(frozen=True)
 class ItemValues:
-    """What a user submitted for one action or milestone, and the version they started from."""
+    """What a user submitted for one action or milestone, and the version they started from.
+
+    The fields before `version` are the one list of what a lead reports (UPDATE_FIELDS):
+    a new one is added here, to ProgressUpdate and to ItemUpdateForm, and nowhere else.
+    """
 
     status: StatusOption | None
     direction: str
@@ -93,6 +82,10 @@ class ItemValues:
     actual_finish: datetime.date | None
     # The update's version when the form was shown; 0 when there was no update yet.
     version: int
+
+
+# The fields of an update that a lead reports, in the order they are shown.
+UPDATE_FIELDS = [f.name for f in dataclasses.fields(ItemValues) if f.name != "version"]
 
 
 @dataclass(frozen=True)
@@ -116,23 +109,15 @@ class UpdateConflict(Exception):
 
 
 def _display(update_or_record, name: str) -> str:
+    """A field of an update (or of one of its history records) as a person reads it."""
     if update_or_record is None:
         return ""
-    if name == "status":
-        status = update_or_record.status
-        return status.label if status else ""
-    if name == "direction":
-        return (
-            ProgressUpdate.Direction(update_or_record.direction).label
-            if (update_or_record.direction)
-            else ""
-        )
-    if name == "workflow_state":
-        return ProgressUpdate.Workflow(update_or_record.workflow_state).label
+    if ProgressUpdate._meta.get_field(name).choices:
+        return getattr(update_or_record, f"get_{name}_display")()
     value = getattr(update_or_record, name)
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    return value or ""
+    return str(value) if value else ""  # a status shows as its label
 
 
 def _conflicts(
@@ -203,7 +188,7 @@ def update_save(
         (u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.select_for_update(of=("self",))
         .filter(period=period)
-        .filter(Q(action=action) | Q(milestone__action=action))
+        .for_action(action)
     }
     changes = []
     if action_values is not None:
@@ -242,11 +227,8 @@ def update_save(
 
 
 def _apply(update: ProgressUpdate, values: ItemValues, *, user) -> None:
-    update.status = values.status
-    update.direction = values.direction
-    update.progress = values.progress
-    update.risk = values.risk
-    update.actual_finish = values.actual_finish
+    for name in UPDATE_FIELDS:
+        setattr(update, name, getattr(values, name))
     update.author = user
 
 
@@ -336,19 +318,19 @@ def _mark_amended(period: ReportingPeriod, *, user, reason: str) -> None:
     period.save()
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 @transaction.atomic
 def period_open_next(*, plan: ActionPlan, user) -> ReportingPeriod:
     """Open the month after the plan's latest period (or this month for a new plan)."""
     periods = ReportingPeriod.objects.select_for_update().filter(plan=plan)
-    open_period = periods.filter(state=ReportingPeriod.State.OPEN).first()
+    open_period = periods.open().first()
     if open_period is not None:
         raise WorkflowError(f"Close {open_period} before opening the next month.")
     latest = periods.order_by("-month").first()
-    month = _next_month(latest.month) if latest else timezone.localdate().replace(day=1)
+    month = (
+        months.month_next(latest.month)
+        if latest
+        else months.month_first(timezone.localdate())
+    )
     period = ReportingPeriod(plan=plan, month=month)
     period._history_user = user
     period.save()
@@ -363,11 +345,7 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     status forward, so the frozen month has one row per item and reports never guess.
     """
     period = _lock_open_period(period)
-    previous = (
-        ReportingPeriod.objects.filter(plan=period.plan, month__lt=period.month)
-        .order_by("-month")
-        .first()
-    )
+    previous = period.previous()
     last_status = {}
     if previous is not None:
         last_status = {

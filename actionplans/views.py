@@ -8,7 +8,7 @@ change it gets 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
     require_http_methods,
@@ -18,14 +18,14 @@ from django.views.decorators.http import (
 
 from . import services
 from .forms import (
+    ActionUpdateForms,
     AmendmentReasonForm,
     ClosePeriodForm,
     ItemUpdateForm,
     NarrativeForm,
     ReturnForm,
-    proposed_status,
 )
-from .models import Action, ActionPlan, ProgressUpdate, ReportingPeriod
+from .models import Action, ProgressUpdate
 from .permissions import (
     action_access,
     coordinated_plan_ids,
@@ -39,12 +39,9 @@ from .selectors import (
     action_timeline,
     action_updates_by_period,
     my_actions,
-    open_periods,
     period_returns,
     plan_actions,
-    plan_current_period,
     plans_for_user,
-    previous_period,
     signoff_queue,
     updates_for_action,
 )
@@ -56,10 +53,6 @@ def _action_for_user(request: HttpRequest, slug: str, pk: int) -> Action:
     if action is None:
         raise Http404("No such action in this plan.")
     return action
-
-
-def _open_period(plan: ActionPlan) -> ReportingPeriod | None:
-    return open_periods(plans=[plan]).get(plan.pk)
 
 
 @login_required
@@ -81,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    period = plan_current_period(plan=plan)
+    period = plan.current_period()
     context = {
         "plan": plan,
         "period": period,
@@ -106,65 +99,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "timeline": timeline,
         "history": action_change_history(action=action),
         "access": access,
-        "open_period": _open_period(action.plan),
+        "open_period": action.plan.open_period(),
     }
     return render(request, "actionplans/action_detail.html", context)
-
-
-def _item_form(*, item, prefix, period, statuses, update, last, data, compact):
-    submit = bool(data) and "submit" in data
-    initial = {"version": update.version if update else 0}
-    if update is not None:
-        initial |= {
-            "status": update.status_id,
-            "direction": update.direction,
-            "progress": update.progress,
-            "risk": update.risk,
-            "actual_finish": update.actual_finish,
-        }
-    else:
-        status = proposed_status(
-            item=item,
-            period=period,
-            statuses=statuses,
-            last=last.status if last else None,
-        )
-        initial["status"] = status.pk if status else None
-        # A finished item stays finished: offer last month's actual finish again.
-        initial["actual_finish"] = last.actual_finish if last else None
-    return ItemUpdateForm(
-        data,
-        item=item,
-        period=period,
-        statuses=statuses,
-        submit=submit,
-        compact=compact,
-        prefix=prefix,
-        initial=initial,
-    )
-
-
-def _anchor(bound_field) -> str:
-    """The id an error summary links to: the first option of a group of radios."""
-    if bound_field.widget_type == "radioselect":
-        return f"{bound_field.auto_id}_0"
-    return bound_field.id_for_label
-
-
-def _item_label(action: Action, form: ItemUpdateForm) -> str:
-    return action.number if form.item == action else form.item.number
-
-
-def _values(form: ItemUpdateForm) -> services.ItemValues:
-    data = form.cleaned_data
-    return services.ItemValues(
-        status=data["status"],
-        direction=data["direction"],
-        progress=data["progress"],
-        risk=data["risk"],
-        actual_finish=data["actual_finish"],
-        version=data["version"],
-    )
 
 
 @login_required
@@ -175,129 +112,34 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = action_access(request.user, action)
     if not access.edit_any:
         raise PermissionDenied("You do not lead this action.")
-    plan = action.plan
-    period = _open_period(plan)
+    period = action.plan.open_period()
     if period is None:
         return render(request, "actionplans/update_closed.html", {"action": action})
-    statuses = list(plan.statuses.all())
-    current = updates_for_action(action=action, period=period)
-    previous = previous_period(period=period)
-    last = updates_for_action(action=action, period=previous)
-    data = request.POST.copy() if request.method == "POST" else None
-    conflict = None
-
-    def build(data: QueryDict | None):
-        action_form = None
-        if access.edit_action:
-            action_form = _item_form(
-                item=action,
-                prefix="action",
-                period=period,
-                statuses=statuses,
-                update=current.get((action.pk, None)),
-                last=last.get((action.pk, None)),
-                data=data,
-                compact=False,
-            )
-        milestone_forms = []
-        for milestone in action.milestones.all():
-            form = None
-            if milestone.pk in access.edit_milestones:
-                form = _item_form(
-                    item=milestone,
-                    prefix=f"m{milestone.pk}",
-                    period=period,
-                    statuses=statuses,
-                    update=current.get((None, milestone.pk)),
-                    last=last.get((None, milestone.pk)),
-                    data=data,
-                    compact=True,
-                )
-            milestone_forms.append(
-                (
-                    milestone,
-                    form,
-                    current.get((None, milestone.pk)),
-                    last.get((None, milestone.pk)),
-                )
-            )
-        return action_form, milestone_forms
-
-    action_form, milestone_forms = build(data)
-    forms = [
-        f for f in [action_form, *(m[1] for m in milestone_forms)] if f is not None
-    ]
-    if data is not None and all(form.is_valid() for form in forms):
+    data = request.POST if request.method == "POST" else None
+    forms = ActionUpdateForms(data, action=action, period=period, access=access)
+    if forms.is_valid():
         try:
             services.update_save(
-                action=action,
-                period=period,
-                user=request.user,
-                action_values=_values(action_form) if action_form else None,
-                milestone_values={
-                    milestone.pk: _values(form)
-                    for milestone, form, _, _ in milestone_forms
-                    if form is not None
-                },
-                submit="submit" in data,
+                action=action, period=period, user=request.user, **forms.values()
             )
         except services.UpdateConflict as exc:
-            conflict = exc.changes
-            # Show the user's own values again, now against the latest versions: saving
-            # again (after reading the changes) replaces the other person's values knowingly.
-            current = updates_for_action(action=action, period=period)
-            for form in forms:
-                item_key = (
-                    (action.pk, None)
-                    if form.prefix == "action"
-                    else (None, form.item.pk)
-                )
-                latest = current.get(item_key)
-                data[f"{form.prefix}-version"] = str(latest.version if latest else 0)
-            action_form, milestone_forms = build(data)
-            forms = [
-                f
-                for f in [action_form, *(m[1] for m in milestone_forms)]
-                if f is not None
-            ]
-            for form in forms:
-                form.is_valid()
+            forms.rebase(exc.changes)
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("home")
         else:
-            if "submit" in data:
-                messages.success(request, f"Action {action.number} sent for sign-off.")
-            else:
-                messages.success(request, f"Action {action.number} saved as a draft.")
+            done = "sent for sign-off" if forms.submit else "saved as a draft"
+            messages.success(request, f"Action {action.number} {done}.")
             return redirect("home")
-    errors = [
-        (
-            _anchor(form[name]),
-            f"{_item_label(action, form)} {form.fields[name].label}",
-            e,
-        )
-        for form in forms
-        if form.is_bound
-        for name, field_errors in form.errors.items()
-        if name in form.fields
-        for e in field_errors
-    ]
     context = {
-        "plan": plan,
+        "plan": action.plan,
         "action": action,
         "period": period,
-        "previous": previous,
-        "access": access,
-        "action_form": action_form,
-        "action_update": current.get((action.pk, None)),
-        "action_last": last.get((action.pk, None)),
-        "milestone_forms": milestone_forms,
-        "errors": errors,
-        "conflict": conflict,
-        "complete_statuses": [s.pk for s in statuses if s.counts_as_complete],
+        "forms": forms,
+        "action_form": forms.action_form,
+        "milestone_forms": forms.milestone_forms,
     }
-    status = 409 if conflict else (400 if errors else 200)
+    status = 409 if forms.conflict else (400 if forms.errors else 200)
     return render(request, "actionplans/update_form.html", context, status=status)
 
 
@@ -318,7 +160,7 @@ def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = _action_for_user(request, slug, pk)
     if not action_access(request.user, action).sign_off:
         raise PermissionDenied("You do not sign off this action.")
-    period = _open_period(action.plan)
+    period = action.plan.open_period()
     current = updates_for_action(action=action, period=period)
     update = current.get((action.pk, None))
     if update is None or update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
@@ -346,7 +188,7 @@ def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("actionplans:signoff_list")
-    last = updates_for_action(action=action, period=previous_period(period=period))
+    last = updates_for_action(action=action, period=period.previous())
     rows = [(action.number, update, last.get((action.pk, None)))] + [
         (
             f"{action.number} {m.label}",
@@ -376,14 +218,14 @@ def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Coordinators: the months of the plan, and who has not returned this month."""
     plan = plan_for_coordinator(request.user, slug)
-    period = _open_period(plan)
+    period = plan.open_period()
     returns = period_returns(period=period) if period else []
     context = {
         "plan": plan,
         "periods": plan.periods.order_by("-month"),
         "open_period": period,
         "returns": returns,
-        "missing": [r for r in returns if r.state != "Approved"],
+        "missing": [r for r in returns if not r.is_approved],
         "close_form": ClosePeriodForm(),
     }
     return render(request, "actionplans/period_list.html", context)
@@ -409,7 +251,7 @@ def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     period = get_object_or_404(plan.periods, pk=pk)
     form = ClosePeriodForm(request.POST)
     form.is_valid()
-    outstanding = [r for r in period_returns(period=period) if r.state != "Approved"]
+    outstanding = [r for r in period_returns(period=period) if not r.is_approved]
     if outstanding and not form.cleaned_data.get("confirm_missing"):
         messages.error(
             request,
@@ -470,21 +312,13 @@ def update_amend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "actionplans:update_form", slug=plan.slug, pk=_action_of(update).pk
         )
     item = update.action or update.milestone
-    statuses = list(plan.statuses.all())
     form = ItemUpdateForm(
         request.POST or None,
         item=item,
         period=update.period,
-        statuses=statuses,
+        statuses=list(plan.statuses.all()),
+        update=update,
         prefix="amend",
-        initial={
-            "status": update.status_id,
-            "direction": update.direction,
-            "progress": update.progress,
-            "risk": update.risk,
-            "actual_finish": update.actual_finish,
-            "version": update.version,
-        },
     )
     reason_form = AmendmentReasonForm(request.POST or None)
     conflict = None
@@ -493,7 +327,7 @@ def update_amend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.update_amend(
                 update=update,
                 user=request.user,
-                values=_values(form),
+                values=form.values(),
                 reason=reason_form.cleaned_data["reason"],
             )
         except services.UpdateConflict as exc:
@@ -509,6 +343,7 @@ def update_amend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "item": item,
         "form": form,
         "reason_form": reason_form,
+        "errors": form.summary_errors(),
         "conflict": conflict,
     }
     invalid = request.method == "POST" and (form.errors or reason_form.errors)

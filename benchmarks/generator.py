@@ -23,6 +23,7 @@ from django.utils import timezone
 from actionplans.models import (
     Action,
     ActionPlan,
+    Direction,
     Milestone,
     Officer,
     PlanMembership,
@@ -30,9 +31,11 @@ from actionplans.models import (
     ReportingPeriod,
     StatusOption,
 )
+from actionplans.rules import DatedUnit
 from actionplans.services import (
     status_scheme_install_default,
 )
+from lib import months
 from recommendations.models import Inspection, Recommendation
 from recommendations.numbering import number_sort_key
 
@@ -70,7 +73,12 @@ _CHIEF_ROLES = [
 ]
 # Green and Blue count as complete: only an item with an actual finish shows them.
 _STATUS_WEIGHTS_ON_TRACK = [("Amber", 85), ("Red", 15)]
-_DIRECTIONS = [("improving", 35), ("no_change", 45), ("deteriorating", 10), ("", 10)]
+_DIRECTIONS = [
+    (Direction.IMPROVING, 35),
+    (Direction.NO_CHANGE, 45),
+    (Direction.DETERIORATING, 10),
+    ("", 10),
+]
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ class GeneratedPlan:
 
 
 @dataclass
-class _Item:
+class _Item(DatedUnit):
     number: str
     label: str  # "" for an action
     text: str
@@ -125,15 +133,6 @@ class _ActionSpec:
     milestones: list[_Item]
     cross_reference: int | None
     open_state: str  # the open month's update: "", "draft", "submitted", "approved"
-
-
-def _month_add(month: datetime.date, n: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    return _month_add(month, 1) - datetime.timedelta(days=1)
 
 
 def _pick(rng: random.Random, table):
@@ -169,13 +168,13 @@ def _milestone_counts(rng: random.Random, sizes: Sizes) -> list[int]:
 def _status_for(
     rng: random.Random, item: _Item, month: datetime.date
 ) -> tuple[str, str, str, str]:
-    end = _month_end(month)
+    end = months.month_last_day(month)
     if item.plan_start > end:
         return "Grey", "", "", ""
-    if item.actual_finish is not None and item.actual_finish <= end:
+    if item.is_complete(on=end):
         label = "Blue" if rng.random() < 0.7 else "Green"
         return label, "", "COMPLETED", "COMPLETED"
-    if item.plan_finish < month:
+    if item.is_overdue(on=months.month_last_day(months.month_previous(month))):
         status = "Red" if rng.random() < 0.7 else "Amber"
     else:
         status = _pick(rng, _STATUS_WEIGHTS_ON_TRACK)
@@ -196,7 +195,7 @@ def _spec(seed: int, sizes: Sizes) -> tuple[list[str], list[_ActionSpec]]:
     chiefs_count = max(1, sizes.officers // 4)
     leads_count = max(1, sizes.officers - chiefs_count)
     counts = _milestone_counts(rng, sizes)
-    last_closed = _month_add(FIRST_MONTH, sizes.months - 1)
+    last_closed = months.month_add(FIRST_MONTH, sizes.months - 1)
     per_recommendation = max(1, -(-sizes.actions // len(recommendations)))
     actions: list[_ActionSpec] = []
     for index in range(sizes.actions):
@@ -212,12 +211,12 @@ def _spec(seed: int, sizes: Sizes) -> tuple[list[str], list[_ActionSpec]]:
         chief = (
             0 if rng.random() < 0.34 else rng.randrange(chiefs_count)
         ) + leads_count
-        start = _month_add(FIRST_MONTH, rng.randrange(max(1, sizes.months - 6)))
+        start = months.month_add(FIRST_MONTH, rng.randrange(max(1, sizes.months - 6)))
         milestones: list[_Item] = []
         month = start
         for m in range(counts[index]):
             length = rng.randint(1, 5)
-            finish = _month_end(_month_add(month, length - 1))
+            finish = months.month_last_day(months.month_add(month, length - 1))
             milestones.append(
                 _Item(
                     number=f"{number} ({_LABELS[m % 26]})",
@@ -232,11 +231,11 @@ def _spec(seed: int, sizes: Sizes) -> tuple[list[str], list[_ActionSpec]]:
                     else [],
                 )
             )
-            month = _month_add(month, length)
+            month = months.month_add(month, length)
         finish = (
             milestones[-1].plan_finish
             if milestones
-            else _month_end(_month_add(start, rng.randint(2, 14)))
+            else months.month_last_day(months.month_add(start, rng.randint(2, 14)))
         )
         item = _Item(
             number=number,
@@ -250,16 +249,21 @@ def _spec(seed: int, sizes: Sizes) -> tuple[list[str], list[_ActionSpec]]:
         )
         for unit in milestones or [item]:
             # Most items due by the last closed month finished, some late.
-            if unit.plan_finish <= _month_end(last_closed) and rng.random() < 0.8:
+            if (
+                unit.plan_finish <= months.month_last_day(last_closed)
+                and rng.random() < 0.8
+            ):
                 late = rng.randint(-1, 2)
-                done = _month_end(_month_add(unit.plan_finish.replace(day=1), late))
+                done = months.month_last_day(
+                    months.month_add(months.month_first(unit.plan_finish), late)
+                )
                 unit.actual_finish = max(
-                    min(done, _month_end(last_closed)), unit.plan_start
+                    min(done, months.month_last_day(last_closed)), unit.plan_start
                 )
         if milestones and all(m.actual_finish for m in milestones):
             item.actual_finish = max(m.actual_finish for m in milestones)
         for m in range(sizes.months):
-            month = _month_add(FIRST_MONTH, m)
+            month = months.month_add(FIRST_MONTH, m)
             for milestone in milestones:
                 milestone.updates.append(_status_for(rng, milestone, month))
             own = _status_for(rng, item, month)
@@ -408,7 +412,7 @@ def _history_create(model, objects, *, user, when) -> None:
 
 def _closed_at(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
-        datetime.datetime.combine(_month_add(month, 1), datetime.time(9, 0))
+        datetime.datetime.combine(months.month_add(month, 1), datetime.time(9, 0))
     )
 
 
@@ -501,15 +505,15 @@ def _build(
     periods = [
         ReportingPeriod(
             plan=plan,
-            month=_month_add(FIRST_MONTH, m),
+            month=months.month_add(FIRST_MONTH, m),
             state=ReportingPeriod.State.CLOSED,
-            closed_at=_closed_at(_month_add(FIRST_MONTH, m)),
+            closed_at=_closed_at(months.month_add(FIRST_MONTH, m)),
             closed_by=coordinator,
         )
         for m in range(sizes.months)
     ]
     periods.append(
-        ReportingPeriod(plan=plan, month=_month_add(FIRST_MONTH, sizes.months))
+        ReportingPeriod(plan=plan, month=months.month_add(FIRST_MONTH, sizes.months))
     )
     periods = ReportingPeriod.objects.bulk_create(periods)
     _history_create(ReportingPeriod, periods, user=coordinator, when=created)
@@ -609,11 +613,11 @@ def _build(
         for item in spec.milestones:
             pairs.append((item, {"milestone": next(milestone_iter)}, author, chief))
     for m, period in enumerate(periods[:-1]):
-        end = _month_end(period.month)
+        end = months.month_last_day(period.month)
         rows = []
         for item, target, author, chief in pairs:
             label, direction, progress, risk = item.updates[m]
-            finished = item.actual_finish and item.actual_finish <= end
+            finished = item.is_complete(on=end)
             rows.append(
                 ProgressUpdate(
                     period=period,
@@ -640,13 +644,13 @@ def _build(
 
 def _reset_open_period(plan, specs, officers, users, names, sizes) -> None:
     """Put the open month's updates and the items' actual finishes back as generated."""
-    period = plan.periods.filter(state=ReportingPeriod.State.OPEN).first()
+    period = plan.open_period()
     if period is None:
         period = ReportingPeriod.objects.create(
-            plan=plan, month=_month_add(FIRST_MONTH, sizes.months)
+            plan=plan, month=months.month_add(FIRST_MONTH, sizes.months)
         )
     # Later months a benchmark may have opened (closing the open month) go too.
-    extra = plan.periods.filter(month__gt=_month_add(FIRST_MONTH, sizes.months))
+    extra = plan.periods.filter(month__gt=months.month_add(FIRST_MONTH, sizes.months))
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         ProgressUpdate.objects.filter(period__in=extra).delete()
         extra.delete()
@@ -669,7 +673,7 @@ def _reset_open_period(plan, specs, officers, users, names, sizes) -> None:
         "submitted": ProgressUpdate.Workflow.SUBMITTED,
         "approved": ProgressUpdate.Workflow.APPROVED,
     }
-    end = _month_end(period.month)
+    end = months.month_last_day(period.month)
     for spec in specs:
         action = actions[spec.item.number]
         items = [(spec.item, action, {"action": action})]
@@ -683,7 +687,7 @@ def _reset_open_period(plan, specs, officers, users, names, sizes) -> None:
             if not spec.open_state:
                 continue
             label, direction, progress, risk = item.updates[-1]
-            finished = item.actual_finish and item.actual_finish <= end
+            finished = item.is_complete(on=end)
             rows.append(
                 ProgressUpdate(
                     period=period,

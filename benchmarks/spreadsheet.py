@@ -13,7 +13,10 @@ import io
 
 import openpyxl
 
-from .generator import FIRST_MONTH, Sizes, _month_add, _month_end, _spec
+from actionplans.models import Direction
+from lib import months
+
+from .generator import FIRST_MONTH, Sizes, _spec
 
 LEEDS_HEADER = [
     "",
@@ -32,7 +35,6 @@ LEEDS_HEADER = [
     "Risk Report",
 ]
 THIS_MONTH = datetime.date(2009, 8, 1)
-_ARROWS = {"improving": "↑", "no_change": "↔", "deteriorating": "↓", "": ""}
 _ROWS_PER_PAGE = 40
 _LEADS = [
     ("Alison Ashworth", "Head of Adult Safeguarding"),
@@ -53,23 +55,23 @@ _CHIEFS = [
 
 def _status(update: tuple[str, str, str, str]) -> str:
     label, direction, _, _ = update
-    return f"{label} {_ARROWS[direction]}".strip()
+    return f"{label} {Direction.arrow_for(direction)}".strip()
 
 
 def spreadsheet_rows(*, rows: int = 1000, seed: int = 2009) -> list[list[str]]:
     """About `rows` rows (never more): whole actions until the next would not fit."""
     # Enough generated actions for the rows; 32 months of updates reach August 2009.
-    months = (THIS_MONTH.year - FIRST_MONTH.year) * 12 + THIS_MONTH.month
+    month_count = (THIS_MONTH.year - FIRST_MONTH.year) * 12 + THIS_MONTH.month
     actions = max(1, rows * 2 // 7)
     sizes = Sizes(
         recommendations=max(1, actions // 5),
         actions=actions,
         milestones=actions * 3,
         officers=len(_LEADS) + len(_CHIEFS),
-        months=months,
+        months=month_count,
     )
     recommendation_texts, specs = _spec(seed, sizes)
-    last_day = _month_end(_month_add(FIRST_MONTH, months - 1))
+    last_day = months.month_last_day(months.month_add(FIRST_MONTH, month_count - 1))
     out: list[list[str]] = [
         ["Benchmark Borough Inspection Action Plan"],
         [],
@@ -93,7 +95,7 @@ def spreadsheet_rows(*, rows: int = 1000, seed: int = 2009) -> list[list[str]]:
         units = spec.milestones or [spec.item]
         for index, unit in enumerate(units):
             first = index == 0
-            finished = unit.actual_finish and unit.actual_finish <= last_day
+            finished = unit.is_complete(on=last_day)
             block.append(
                 [
                     spec.item.number if first else "",

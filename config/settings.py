@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "actionplans",
     "reporting",
     "imports",
-    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,10 @@
 """Reading the dates people write in action plans: "Sep-08", "End March 2010", "Q3 2009/10".
 
-Pure functions. Every input gives a `DateReading`; none raises. The original text is always
-kept by the caller; a word that is not a date ("Completed", "In progress") is reported as a
-word, never turned into a guessed date, and anything else that cannot be read is a warning.
+Pure functions. Every cell gives a `DateReading`; reading a cell never raises. The original
+text is always kept by the caller; a word that is not a date ("Completed", "In progress") is
+reported as a word, never turned into a guessed date, and anything else that cannot be read
+is a warning. A month typed into a form or a command (`month_from_text`) is different: bad
+input there is a ValueError whose message says what to type. Month arithmetic is lib.months'.
 """
 
 import calendar
@@ -10,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from lib.months import month_add, month_first, month_last_day, month_parse
 
 Role = Literal["start", "finish"]
 Kind = Literal["empty", "date", "word", "unreadable"]
@@ -71,6 +75,9 @@ _MONTH_YEAR = re.compile(
 _END_YEAR = re.compile(
     r"\b(?:end|end of|by end of|by the end of)\s+(?P<year>\d{4})\b", re.I
 )
+_MONTH_SLASH_YEAR = re.compile(r"(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})")
+
+_MONTH_MESSAGE = "Enter the month as a month and year, for example August 2009."
 
 
 @dataclass(frozen=True)
@@ -97,14 +104,44 @@ def date_parse(text: object, *, role: Role = "finish") -> DateReading:
 
 
 def date_from_cell(
-    value: datetime.date, *, month_only: bool, role: Role = "finish"
-) -> datetime.date:
-    """A real date cell: month-only formats ("mmm-yy") mean the whole month."""
+    value: datetime.date, *, month_format: bool, role: Role = "finish"
+) -> tuple[datetime.date, str]:
+    """A real (Excel) date cell: its date, and the text to keep as written.
+
+    The cell holds an exact day and keeps it, whatever its display format: 20 March 2026
+    shown as "Mar-26" is 20 March. The one exception is how Excel stores a month typed as
+    "Mar-26": the month's first day, shown in a month-only format (`month_format`). That
+    is a month, read as the text "Mar-26" is read: its first day for a start and its last
+    day for a finish, kept as "Mar-26". An exact day is kept as "20/03/2026", which reads
+    back as the same day, so that an exported plan imports again unchanged.
+    """
     if isinstance(value, datetime.datetime):
         value = value.date()
-    if month_only:
-        return _month_day(value.year, value.month, role)
-    return value
+    if month_format and value.day == 1:
+        return _month_day(value.year, value.month, role), f"{value:%b-%y}"
+    return value, f"{value:%d/%m/%Y}"
+
+
+def month_from_text(text: str) -> datetime.date:
+    """ "August 2009", "Aug-09", "08/2009" or "2009-08" → 1 August 2009.
+
+    Raises ValueError, with a message that says what to type, for anything else.
+    """
+    cleaned = " ".join((text or "").split())
+    try:
+        return month_parse(cleaned)
+    except ValueError:
+        pass
+    numeric = _MONTH_SLASH_YEAR.fullmatch(cleaned)
+    if numeric:
+        # Read here, not by date_parse, which takes "08/2009" for the year 2008/09.
+        if not 1 <= int(numeric["month"]) <= 12:
+            raise ValueError(_MONTH_MESSAGE)
+        return datetime.date(int(numeric["year"]), int(numeric["month"]), 1)
+    reading = date_parse(cleaned, role="start")
+    if reading.date is None:
+        raise ValueError(_MONTH_MESSAGE)
+    return month_first(reading.date)
 
 
 def _parse(text: object, role: Role) -> DateReading:
@@ -179,9 +216,9 @@ def _year(text: str) -> int:
 
 
 def _month_day(year: int, month: int, role: Role) -> datetime.date:
-    if role == "start":
-        return datetime.date(year, month, 1)
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    """A month-only date: the month's first day for a start, its last day for a finish."""
+    first = datetime.date(year, month, 1)
+    return first if role == "start" else month_last_day(first)
 
 
 def _safe_date(year: str, month, day) -> datetime.date | None:
@@ -217,11 +254,8 @@ def _quarter(match: re.Match, role: Role) -> datetime.date | None:
     first = _financial_year_start(match["fy"])
     if first is None:
         return None
-    quarter = int(match["q"])
     # Q1 is April to June, Q4 January to March of the following calendar year.
-    start_month = 4 + 3 * (quarter - 1)
-    year = first + (start_month - 1) // 12
-    start_month = (start_month - 1) % 12 + 1
+    start = month_add(datetime.date(first, 4, 1), 3 * (int(match["q"]) - 1))
     if role == "start":
-        return datetime.date(year, start_month, 1)
-    return _month_day(year, start_month + 2, "finish")
+        return start
+    return month_last_day(month_add(start, 2))

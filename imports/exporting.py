@@ -15,8 +15,16 @@ from collections.abc import Iterator
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from actionplans.models import Action, ActionPlan, ProgressUpdate, ReportingPeriod
-from actionplans.selectors import plan_current_period
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    Direction,
+    ProgressUpdate,
+    ReportingPeriod,
+    StatusColour,
+)
+from lib import months
+from lib.spreadsheets import text_guard, xlsx_cell_set
 
 from .dates import date_parse
 from .officers import officer_label
@@ -36,18 +44,6 @@ HEADER = [
     "Report of Progress",
     "Risk Report",
 ]
-_ARROWS = {"improving": "↑", "no_change": "↔", "deteriorating": "↓"}
-_FILLS = {
-    "blue": "FFD2E2F1",
-    "green": "FFCCE2D8",
-    "amber": "FFFCD6C3",
-    "red": "FFF6D7D2",
-    "grey": "FFEEEFEF",
-    "purple": "FFDBD5E9",
-    "yellow": "FFFFF7BF",
-    "black": "FFFFFFFF",
-}
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
@@ -70,11 +66,7 @@ def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
                 cell.value = value
                 cell.number_format = "dd/mm/yyyy"
                 continue
-            cell.value = value
-            if value.startswith(_UNSAFE_START):
-                # Written as a string cell, so that no spreadsheet program runs it.
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            xlsx_cell_set(cell, value)
             if row == header_row:
                 cell.font = Font(bold=True)
             fill = fills.get(column - 1)
@@ -104,19 +96,23 @@ def plan_export_csv(*, plan: ActionPlan) -> bytes:
 def _csv_value(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    if value and value.startswith(_UNSAFE_START):
-        return "'" + value
-    return value or ""
+    return text_guard(value) or ""
 
 
 def _months(plan: ActionPlan) -> tuple[ReportingPeriod | None, ReportingPeriod | None]:
-    """This month (the latest with updates, else the current one) and the month before."""
-    this = plan.periods.filter(updates__isnull=False).order_by(
-        "-month"
-    ).first() or plan_current_period(plan=plan)
+    """This month and the month before.
+
+    "This month" is the month the file reports on: the latest month anyone has reported
+    in (an open month's drafts included, so an export mid-month is up to date), else the
+    plan's current month.
+    """
+    this = (
+        plan.periods.filter(updates__isnull=False).order_by("-month").first()
+        or plan.current_period()
+    )
     if this is None:
         return None, None
-    before = (this.month - datetime.timedelta(days=1)).replace(day=1)
+    before = months.month_previous(this.month)
     return this, plan.periods.filter(month=before).first()
 
 
@@ -238,9 +234,9 @@ def _item_cells(item, obj, updates, this, last) -> tuple[list[str], dict[int, st
             cells.append("")
             continue
         label = update.status.label if update.status else ""
-        cells.append(f"{label} {_ARROWS.get(update.direction, '')}".strip())
+        cells.append(f"{label} {Direction.arrow_for(update.direction)}".strip())
         if update.status:
-            fills[column] = _FILLS.get(update.status.colour, "")
+            fills[column] = StatusColour(update.status.colour).pale_fill
     update = updates.get((item, this.pk)) if this else None
     cells.append(update.progress if update else "")
     cells.append(update.risk if update else "")

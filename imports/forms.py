@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import month_from_text
 from .layouts import LAYOUTS
 from .reading import MAX_FILE_BYTES
-from .services import month_parse
 
 
 class PlanImportForm(forms.Form):
@@ -50,13 +50,10 @@ class PlanImportForm(forms.Form):
         text = self.cleaned_data["this_month"].strip()
         if not text:
             return None
-        month = month_parse(text)
-        if month is None:
-            raise ValidationError(
-                "Enter the month as a month and year, for example August 2009.",
-                code="invalid_month",
-            )
-        return month
+        try:
+            return month_from_text(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_month") from exc
 
 
 class NewPlanImportForm(PlanImportForm):

@@ -9,7 +9,7 @@ of the row above, cut by a page break.
 
 Nothing here touches the database: the result is a parsed plan (plan-document-shaped
 actions with officers still as names) and the problems found, each with its sheet, row,
-column and cell text.
+column and cell text. The columns and their header texts are columns.py's.
 """
 
 import datetime
@@ -19,7 +19,15 @@ from typing import Any, Literal
 
 from django.utils.text import slugify
 
-from .dates import DateReading, date_from_cell, date_parse
+from .columns import (
+    COLUMN_NAMES,
+    DATE_FIELDS,
+    MAX_LENGTHS,
+    TEXT_FIELDS,
+    Header,
+    header_read,
+)
+from .dates import DateReading, date_from_cell, date_parse, month_from_text
 from .officers import OfficerName, officers_parse
 from .reading import Cell, Row, Sheet
 from .statuses import status_parse
@@ -30,93 +38,6 @@ Severity = Literal["error", "warning", "note"]
 LAYOUTS = {
     "leeds": "Leeds (13 columns, milestone rows)",
     "dudley": "Dudley (sections, key actions, timescale)",
-}
-
-# Header texts as the seeds and common variants write them, compared after _normal().
-_HEADERS: list[tuple[str, str, str]] = [
-    # (field, pattern, layout it points to or "")
-    ("number", "no", ""),
-    ("number", "number", ""),
-    ("number", "ref", ""),
-    ("number", "action no", ""),
-    ("number", "action number", ""),
-    ("aim", "aim outcome", "leeds"),
-    ("aim", "aim", "leeds"),
-    ("text", "action", ""),
-    ("text", "actions", ""),
-    ("text", "key actions", "dudley"),
-    ("text", "key action", "dudley"),
-    ("text", "action text", ""),
-    ("last_status", "last month rag", "leeds"),
-    ("last_status", "last month", "leeds"),
-    ("last_status", "previous month rag", "leeds"),
-    ("this_status", "this month rag", "leeds"),
-    ("this_status", "this month", "leeds"),
-    ("this_status", "rag", ""),
-    ("this_status", "rag status", ""),
-    ("this_status", "status", ""),
-    ("plan_start", "plan start", "leeds"),
-    ("plan_start", "planned start", "leeds"),
-    ("plan_start", "start date", "leeds"),
-    ("plan_start", "start", "leeds"),
-    ("plan_finish", "plan finish", "leeds"),
-    ("plan_finish", "planned finish", "leeds"),
-    ("plan_finish", "finish", "leeds"),
-    ("plan_finish", "timescale", "dudley"),
-    ("plan_finish", "timescales", "dudley"),
-    ("plan_finish", "target date", ""),
-    ("plan_finish", "due date", ""),
-    ("actual_finish", "actual finish", "leeds"),
-    ("actual_finish", "actual completion", "leeds"),
-    ("actual_finish", "date completed", "leeds"),
-    ("success_criteria", "success criteria", "leeds"),
-    ("success_criteria", "success criterion", "leeds"),
-    ("leads", "lead", "leeds"),
-    ("leads", "leads", "leeds"),
-    ("leads", "responsible manager", "dudley"),
-    ("leads", "responsible managers", "dudley"),
-    ("leads", "responsible officer", ""),
-    ("chief_officers", "chief officer", "leeds"),
-    ("chief_officers", "chief officers", "leeds"),
-    ("chief_officers", "accountable officer", "leeds"),
-    ("progress", "report of progress", "leeds"),
-    ("progress", "progress report", "dudley"),
-    ("progress", "progress", ""),
-    ("risk", "risk report", "leeds"),
-    ("risk", "risk", "leeds"),
-    ("risk", "risks", "leeds"),
-    ("outcomes", "outcomes for users of services and their carers", "dudley"),
-    ("outcomes", "outcomes for users", "dudley"),
-    ("outcomes", "outcomes", "dudley"),
-    ("cross_references", "cross references", ""),
-    ("cross_references", "cross reference", ""),
-    ("cross_references", "x ref", ""),
-    ("cross_references", "xref", ""),
-    ("cross_references", "see also", ""),
-]
-_HEADERS.sort(key=lambda header: -len(header[1]))
-COLUMN_NAMES = {
-    "number": "No.",
-    "aim": "Aim/Outcome",
-    "text": "Action",
-    "last_status": "Last Month RAG",
-    "this_status": "This Month RAG",
-    "plan_start": "Plan Start",
-    "plan_finish": "Plan Finish",
-    "actual_finish": "Actual Finish",
-    "success_criteria": "Success Criteria",
-    "leads": "Lead",
-    "chief_officers": "Chief Officer",
-    "progress": "Report of Progress",
-    "risk": "Risk Report",
-    "outcomes": "Outcomes",
-    "cross_references": "Cross-references",
-}
-_TEXT_FIELDS = ["aim", "text", "success_criteria", "progress", "risk", "outcomes"]
-_DATE_FIELDS = {
-    "plan_start": "start",
-    "plan_finish": "finish",
-    "actual_finish": "finish",
 }
 
 _ACTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})+(?:\s*\(?[a-z]\)?)?$|^\d{1,3}$")
@@ -146,14 +67,6 @@ _POINTER = re.compile(
     r"^(?:see|refer to|also refer to|x-?ref)\s+\d+\.\d+", re.IGNORECASE
 )
 _NUMBER = re.compile(r"\d+\.\d+")
-
-MAX_LENGTHS = {
-    "number": 20,
-    "date_text": 100,
-    "name": 150,
-    "role_title": 255,
-    "initials": 10,
-}
 
 
 @dataclass
@@ -205,17 +118,11 @@ class _Item:
     cells: dict[str, Cell]
 
 
-@dataclass
-class _Header:
-    columns: dict[str, int]
-    layout_votes: dict[str, int]
-
-
 def layout_detect(sheets: list[Sheet]) -> Layout | None:
     """The layout the first header row points to, or None when no header is found."""
     for sheet in sheets:
         for row in sheet.rows:
-            header = _header(row)
+            header = header_read(row)
             if header is not None:
                 votes = header.layout_votes
                 return "dudley" if votes["dudley"] > votes["leeds"] else "leeds"
@@ -271,7 +178,7 @@ class _Reader:
         self.recommendations: dict[str, dict[str, Any]] = {}
         self.actions: list[tuple[str, list[_Item]]] = []
         self.numbers: dict[str, Row] = {}
-        self.header: _Header | None = None
+        self.header: Header | None = None
         self.recommendation_of: dict[str, list[str]] = {}
 
     # -- rows --------------------------------------------------------------------
@@ -279,7 +186,8 @@ class _Reader:
     def read_sheet(self, sheet: Sheet) -> None:
         self.header = None
         first = next(
-            (i for i, row in enumerate(sheet.rows) if _header(row) is not None), None
+            (i for i, row in enumerate(sheet.rows) if header_read(row) is not None),
+            None,
         )
         if first is None:
             if sheet.rows:
@@ -299,17 +207,14 @@ class _Reader:
         for text in texts:
             match = _MONTH_TITLE.search(text)
             if match:
-                month = datetime.datetime.strptime(
-                    f"{match[1][:3]} {match[2]}", "%b %Y"
-                ).date()
-                self.parsed.month_in_title = month
+                self.parsed.month_in_title = month_from_text(match[0])
         # Dudley puts its first section and recommendation above the first header; in
         # the Leeds layout, title rows are not sections.
         if len(texts) == 1:
             self.heading_row(row, texts[0], sections=self.parsed.layout == "dudley")
 
     def table_row(self, row: Row) -> None:
-        header = _header(row)
+        header = header_read(row)
         if header is not None:
             self.header = header
             self.parsed.columns |= set(header.columns)
@@ -592,12 +497,15 @@ class _Reader:
     def dated(self, item: _Item) -> dict[str, Any]:
         values: dict[str, Any] = {}
         readings: dict[str, str | None] = {}
-        for name, role in _DATE_FIELDS.items():
+        for name, role in DATE_FIELDS.items():
             if name not in item.cells:
                 continue
             cell = item.cells[name]
+            text = cell.text
             if isinstance(cell.value, datetime.date):
-                day = date_from_cell(cell.value, month_only=cell.month_only, role=role)
+                day, text = date_from_cell(
+                    cell.value, month_format=cell.month_only, role=role
+                )
                 reading = DateReading(day, "date")
             else:
                 reading = date_parse(cell.text, role=role)
@@ -629,7 +537,7 @@ class _Reader:
             if cell.formula_without_value:
                 self.formula_warning(item.row, name)
             values[name] = reading.date.isoformat() if reading.date else None
-            values[f"{name}_text"] = cell.text
+            values[f"{name}_text"] = text
             readings[name] = reading.date.isoformat() if reading.date else None
         start = readings.get("plan_start")
         for name in ("plan_finish", "actual_finish"):
@@ -727,7 +635,7 @@ class _Reader:
                     strict.add(ref)
         else:
             for item in items:
-                for name in _TEXT_FIELDS:
+                for name in TEXT_FIELDS:
                     text = item.cells.get(name, Cell()).text
                     for match in _REFERENCE_MARKER.finditer(text):
                         found.extend(_NUMBER.findall(match["numbers"]))
@@ -786,35 +694,6 @@ class _Reader:
                 text=text,
             )
         )
-
-
-def _header(row: Row) -> _Header | None:
-    columns: dict[str, int] = {}
-    votes = {"leeds": 0, "dudley": 0}
-    for index, cell in enumerate(row.cells):
-        text = _normal(cell.text)
-        if not text or len(text) > 200:
-            continue
-        for name, pattern, layout in _HEADERS:
-            if text == pattern or text.startswith(pattern + " "):
-                if name not in columns:
-                    columns[name] = index
-                    if layout:
-                        votes[layout] += 1
-                break
-    if len(columns) < 3:
-        return None
-    if "number" not in columns:
-        # Seed 001 leaves the number column's header blank.
-        first = min(columns.values())
-        if first > 0 and row.cell(first - 1).is_empty:
-            columns["number"] = first - 1
-    return _Header(columns, votes)
-
-
-def _normal(text: str) -> str:
-    text = text.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 def _join_into(item: _Item, more: _Item) -> None:

@@ -2,7 +2,7 @@
 "Brian Ratner, Jim Traynor (Service Delivery Managers)", "Director of Adult Social Services".
 
 Pure functions: a cell gives a list of `OfficerName`s and never raises. Matching them to the
-officers already in the database is the service's job (imports/services.py).
+officers already in the database is imports/matching.py's job.
 """
 
 import re
@@ -117,15 +117,10 @@ def _dudley(chunk: str) -> list[OfficerName]:
         before = chunk[position : match.start()].strip(" ,")
         if before:
             officers.extend(_chunk(before))
+        # Dudley names roles, not people: a parenthesised part before the initials
+        # ("Chief Officer (Resources) - AB") is part of the role.
         role = match["role"].strip(" ,")
-        name = ""
-        if "(" in role and role.endswith(")"):
-            # "Jane Smith (Head of Safeguarding - AH)" is not written that way; a
-            # parenthesised role before initials is part of the role.
-            pass
-        officers.append(
-            OfficerName(name=name, role_title=role, initials=match["initials"])
-        )
+        officers.append(OfficerName(role_title=role, initials=match["initials"]))
         position = match.end()
     rest = chunk[position:].strip(" ,")
     if rest:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.core.exceptions import ImproperlyConfigured
 
+from lib.spreadsheets import text_unguard
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
@@ -284,8 +286,7 @@ def _read_csv(data: bytes) -> Sheet:
 
 def _csv_cell(value: str) -> Cell:
     # The export writes "'=..." so that spreadsheet programs show formulas as text.
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        value = value[1:]
+    value = text_unguard(value)
     return Cell(value=value, text=_clean(value))
 
 

@@ -1,58 +1,31 @@
 """Importing a whole plan from a spreadsheet: a preview first, then the import itself.
 
-spreadsheet → rows (reading.py) → parsed plan (layouts.py) → plan document
-(fixtures/SCHEMA.md) → actionplans.loading.PlanLoader. The preview runs the loader inside a
-transaction that is rolled back and shows its LoadReport; the confirmed import runs it in
-one transaction. Any error, found while reading or while loading, means nothing is written.
+spreadsheet → rows (reading.py) → parsed plan (layouts.py) → plan document (document.py,
+fixtures/SCHEMA.md) → actionplans.loading.PlanLoader. The preview runs the loader inside a
+transaction that is rolled back and shows its LoadReport (results.py); the confirmed import
+runs it in one transaction. Any error, found while reading or while loading, means nothing
+is written.
 """
 
-import calendar
 import datetime
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from actionplans.loading import LoadReport, PlanLoader
-from actionplans.models import (
-    Action,
-    ActionPlan,
-    Officer,
-    ProgressUpdate,
-    ReportingPeriod,
-)
+from actionplans.models import ActionPlan, ProgressUpdate, ReportingPeriod
 from actionplans.services import DEFAULT_STATUS_SCHEME
 from recommendations.models import Inspection
 
-from .layouts import COLUMN_NAMES, Layout, ParsedPlan, Problem, plan_parse
-from .officers import OfficerName, officer_label
+from .columns import COLUMN_NAMES
+from .document import NewPlan, plan_document
+from .layouts import Layout, ParsedPlan, Problem, plan_parse
 from .reading import SpreadsheetError, spreadsheet_read
-
-# The kinds of row the preview counts, in the order it shows them.
-PREVIEW_KINDS = [
-    "theme",
-    "recommendation",
-    "action",
-    "milestone",
-    "officer",
-    "progress update",
-    "reporting period",
-]
-
-
-@dataclass
-class NewPlan:
-    title: str
-    owner: str
-    inspectorate: str
-    inspection_title: str = ""
-    slug: str = ""
+from .results import ImportResult
 
 
 @dataclass
@@ -62,89 +35,6 @@ class ImportOptions:
     close_this_month: bool = False
     plan: ActionPlan | None = None
     new_plan: NewPlan | None = None
-
-
-@dataclass
-class OfficerMatch:
-    written: str
-    officer: str
-    how: str  # "existing", "matched by name", "new"
-
-
-@dataclass
-class ImportResult:
-    """What an import would do (preview) or did (confirm), and every problem found."""
-
-    layout: Layout | None = None
-    this_month: datetime.date | None = None
-    problems: list[Problem] = field(default_factory=list)
-    report: LoadReport | None = None
-    officers: list[OfficerMatch] = field(default_factory=list)
-    not_in_file: list[str] = field(default_factory=list)
-    plan: ActionPlan | None = None
-    saved: bool = False
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def notes(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "note"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def counts(self) -> list[tuple[str, int, int, int]]:
-        """(kind, created, changed, unchanged) for every kind the preview shows."""
-        if self.report is None:
-            return []
-        report = self.report
-        return [
-            (kind, report.created[kind], report.changed[kind], report.unchanged[kind])
-            for kind in PREVIEW_KINDS
-            if report.created[kind] or report.changed[kind] or report.unchanged[kind]
-        ]
-
-    def lines(self) -> list[str]:
-        """The preview as plain text, for the command line."""
-        lines = []
-        if self.layout:
-            lines.append(f"Layout: {self.layout}")
-        if self.this_month:
-            lines.append(f"This month: {self.this_month:%B %Y}")
-        if self.counts():
-            lines.append(f"{'':<18}{'created':>9}{'changed':>9}{'unchanged':>11}")
-            for kind, created, changed, unchanged in self.counts():
-                lines.append(f"{kind:<18}{created:>9}{changed:>9}{unchanged:>11}")
-        if self.report is not None:
-            for kind, row, fields in self.report.changes:
-                if kind in PREVIEW_KINDS:
-                    lines.append(f"CHANGED {kind} {row}: {', '.join(fields)}")
-        for match in self.officers:
-            if match.how != "existing":
-                lines.append(
-                    f"OFFICER {match.written!r}: {match.how} ({match.officer})"
-                )
-        if self.not_in_file:
-            lines.append(
-                "In the plan but not in the file (left as they are): "
-                + ", ".join(self.not_in_file)
-            )
-        for problem in self.problems:
-            if problem.severity != "note":
-                lines.append(str(problem))
-        lines.append(
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-            + (f", {self.seconds:.2f} s" if self.seconds else "")
-        )
-        return lines
 
 
 class _Rollback(Exception):
@@ -216,7 +106,7 @@ def _run(
             Problem("error", "Choose a plan or give a new plan's title.")
         )
     if plan is None and options.new_plan is not None:
-        slug = options.new_plan.slug or slugify(options.new_plan.title)[:80]
+        slug = options.new_plan.address
         if not slug:
             result.problems.append(Problem("error", "The new plan needs a title."))
         elif ActionPlan.objects.filter(slug=slug).exists():
@@ -230,8 +120,12 @@ def _run(
     if not result.ok:
         return result
 
-    plan_data, actions_data, officer_matches = _document(
-        parsed, options=options, this_month=this_month
+    plan_data, actions_data, officer_matches = plan_document(
+        parsed,
+        this_month=this_month,
+        close_this_month=options.close_this_month,
+        plan=plan,
+        new_plan=options.new_plan,
     )
     result.officers = officer_matches
     if plan is not None:
@@ -375,229 +269,3 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(exc.messages)
     return str(exc) or exc.__class__.__name__
-
-
-# -- the plan document --------------------------------------------------------------
-
-
-def _document(
-    parsed: ParsedPlan, *, options: ImportOptions, this_month: datetime.date | None
-) -> tuple[dict[str, Any], dict[str, Any], list[OfficerMatch]]:
-    registry = _OfficerRegistry()
-    months = _months(parsed, options, this_month)
-    actions = []
-    for parsed_action in parsed.actions:
-        action = {k: v for k, v in parsed_action.items() if k != "_row"}
-        for name in ("leads", "chief_officers"):
-            if f"{name}" in parsed_action and _has_column(parsed, name):
-                action[name] = [registry.key(o) for o in parsed_action[name]]
-            else:
-                action.pop(name, None)
-        action["updates"] = _updates(parsed_action["updates"], months)
-        milestones = []
-        for parsed_milestone in parsed_action["milestones"]:
-            milestone = {k: v for k, v in parsed_milestone.items() if k != "_row"}
-            if _has_column(parsed, "leads"):
-                milestone["leads"] = [
-                    registry.key(o) for o in parsed_milestone["leads"]
-                ]
-            else:
-                milestone.pop("leads", None)
-            milestone["updates"] = _updates(parsed_milestone["updates"], months)
-            milestones.append(milestone)
-        action["milestones"] = milestones
-        actions.append(action)
-    recommendations = [dict(rec) for rec in parsed.recommendations]
-    if not parsed.themes:
-        # A file without section headings leaves recommendations' themes as they are.
-        for rec in recommendations:
-            rec.pop("theme", None)
-    actions_data = {
-        "themes": parsed.themes,
-        "recommendations": recommendations,
-        "officers": registry.officers(),
-        "actions": actions,
-    }
-    used = {
-        month
-        for action in actions
-        for item in [action, *action["milestones"]]
-        for month in item["updates"]
-    }
-    plan_data = _plan_data(
-        options, {which: month for which, month in months.items() if month in used}
-    )
-    return plan_data, actions_data, registry.matches
-
-
-def _has_column(parsed: ParsedPlan, name: str) -> bool:
-    return name in parsed.columns
-
-
-def _updates(updates: dict[str, Any], months: dict[str, str]) -> dict[str, Any]:
-    return {
-        months[which]: update for which, update in updates.items() if which in months
-    }
-
-
-def _months(
-    parsed: ParsedPlan, options: ImportOptions, this_month: datetime.date | None
-) -> dict[str, str]:
-    """ "this" and "last" as months; "last" only when the file has a last month column."""
-    if this_month is None:
-        return {}
-    months = {"this": this_month.strftime("%Y-%m")}
-    if "last_status" in parsed.columns:
-        last = (this_month - datetime.timedelta(days=1)).replace(day=1)
-        months["last"] = last.strftime("%Y-%m")
-    return months
-
-
-def _plan_data(options: ImportOptions, months: dict[str, str]) -> dict[str, Any]:
-    periods = []
-    if "this" in months:
-        this = datetime.date.fromisoformat(months["this"] + "-01")
-        # Last month's statuses are history: its period is closed. This month stays open
-        # for updates unless the file is its final report; then the next month opens.
-        if "last" in months:
-            periods.append({"month": months["last"], "closed": True})
-        periods.append({"month": months["this"], "closed": options.close_this_month})
-        if options.close_this_month:
-            following = (this + datetime.timedelta(days=32)).replace(day=1)
-            periods.append({"month": following.strftime("%Y-%m"), "closed": False})
-    plan = options.plan
-    if plan is not None:
-        inspection = plan.inspection
-        return {
-            "plan": {"slug": plan.slug, "title": plan.title, "owner": plan.owner},
-            "inspection": {
-                "organisation": inspection.organisation,
-                "title": inspection.title,
-                "inspectorate": inspection.inspectorate,
-            },
-            "periods": periods,
-        }
-    new = options.new_plan
-    assert new is not None
-    return {
-        "plan": {
-            "slug": new.slug or slugify(new.title)[:80],
-            "title": new.title,
-            "owner": new.owner,
-            "introduction": "",
-            "status": ActionPlan.Status.ACTIVE,
-        },
-        "inspection": {
-            "inspectorate": new.inspectorate,
-            "title": new.inspection_title or new.title,
-            "organisation": new.owner,
-            "judgments": [],
-        },
-        "periods": periods,
-    }
-
-
-def _normal(text: str) -> str:
-    text = text.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-class _OfficerRegistry:
-    """Officers named in the file, matched to the officers already in the database.
-
-    Exact name, role and initials first; then a named person by name alone (a role written
-    a little differently is the same person); then a role (with initials) written with
-    different spacing, case or punctuation. Anyone else is new.
-    """
-
-    def __init__(self):
-        self.known = list(Officer.objects.all())
-        self.by_identity = {(o.name, o.role_title, o.initials): o for o in self.known}
-        self.by_name: dict[str, list[Officer]] = {}
-        self.by_role: dict[tuple[str, str], list[Officer]] = {}
-        for officer in self.known:
-            if officer.name:
-                self.by_name.setdefault(_normal(officer.name), []).append(officer)
-            else:
-                key = (_normal(officer.role_title), officer.initials.lower())
-                self.by_role.setdefault(key, []).append(officer)
-        self.identities: dict[tuple[str, str, str], str] = {}
-        self.seen: dict[OfficerName, tuple[str, str, str]] = {}
-        self.file_names: dict[str, tuple[str, str, str]] = {}
-        self.matches: list[OfficerMatch] = []
-        self.keys: Counter = Counter()
-
-    def key(self, written: OfficerName) -> str:
-        identity = self.seen.get(written)
-        if identity is None:
-            identity, how = self._match(written)
-            self.seen[written] = identity
-            self.matches.append(
-                OfficerMatch(str(written), officer_label(*identity), how)
-            )
-        if identity not in self.identities:
-            base = slugify(officer_label(*identity))[:60] or "officer"
-            self.keys[base] += 1
-            suffix = f"-{self.keys[base]}" if self.keys[base] > 1 else ""
-            self.identities[identity] = base + suffix
-        return self.identities[identity]
-
-    def _match(self, written: OfficerName) -> tuple[tuple[str, str, str], str]:
-        identity = (written.name, written.role_title, written.initials)
-        if identity in self.by_identity:
-            return identity, "existing"
-        if written.name:
-            name = _normal(written.name)
-            if name in self.file_names:
-                return self.file_names[name], "matched by name"
-            candidates = self.by_name.get(name, [])
-            if len(candidates) == 1:
-                found = candidates[0]
-                identity = (found.name, found.role_title, found.initials)
-                self.file_names[name] = identity
-                return identity, "matched by name"
-            self.file_names[name] = identity
-            return identity, "new"
-        candidates = self.by_role.get(
-            (_normal(written.role_title), written.initials.lower()), []
-        )
-        if len(candidates) == 1:
-            found = candidates[0]
-            return (found.name, found.role_title, found.initials), "existing"
-        return identity, "new"
-
-    def officers(self) -> list[dict[str, str]]:
-        return [
-            {"key": key, "name": name, "role_title": role, "initials": initials}
-            for (name, role, initials), key in self.identities.items()
-        ]
-
-
-def month_parse(text: str) -> datetime.date | None:
-    """ "August 2009", "Aug-09", "08/2009", "2009-08" → 1 August 2009; None if unreadable."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(
-        r"(\d{1,2})\s*/\s*(\d{4})", text
-    )
-    if match:
-        first, second = match.groups()
-        year, month = (first, second) if len(first) == 4 else (second, first)
-        if 1 <= int(month) <= 12:
-            return datetime.date(int(year), int(month), 1)
-        return None
-    from .dates import date_parse
-
-    reading = date_parse(text, role="start")
-    if reading.date is None:
-        return None
-    return reading.date.replace(day=1)
-
-
-def month_label(month: datetime.date) -> str:
-    return f"{calendar.month_name[month.month]} {month.year}"
-
-
-def plan_actions_numbers(*, plan: ActionPlan) -> list[str]:
-    return list(Action.objects.filter(plan=plan).values_list("number", flat=True))

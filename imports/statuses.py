@@ -8,9 +8,11 @@ the caller checks it against the plan's scheme.
 import re
 from dataclasses import dataclass
 
-IMPROVING = "improving"
-NO_CHANGE = "no_change"
-DETERIORATING = "deteriorating"
+from actionplans.models import Direction
+
+IMPROVING = Direction.IMPROVING
+NO_CHANGE = Direction.NO_CHANGE
+DETERIORATING = Direction.DETERIORATING
 
 _COLOUR_WORDS = {
     "blue": "Blue",

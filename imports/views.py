@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -15,20 +14,12 @@ from django.views.decorators.http import (
 
 from actionplans.permissions import plan_for_coordinator, plan_for_user
 
+from .document import NewPlan
 from .exporting import plan_export_csv, plan_export_xlsx
 from .forms import NewPlanImportForm, PlanImportForm
 from .models import Upload
-from .services import (
-    ImportOptions,
-    NewPlan,
-    plan_import_preview,
-)
-from .services import (
-    plan_import_confirm as import_confirm,
-)
-
-# An upload that was previewed but never confirmed is deleted after this long.
-UPLOAD_LIFETIME = datetime.timedelta(days=1)
+from .services import ImportOptions, plan_import_preview
+from .services import plan_import_confirm as import_confirm
 
 IMPORT_REFUSAL = "Only the plan's coordinators can import into it."
 
@@ -76,7 +67,7 @@ def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
 
 
 def _upload_save(request: HttpRequest, *, plan, data) -> Upload:
-    Upload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    # Uploads never confirmed are deleted by the delete_stale_uploads command.
     content = data["file"].read()
     options = {
         "layout": data["layout"] or None,

@@ -2,9 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from imports.resources import RecommendationResource
-
 from .models import Inspection, Judgment, Recommendation, Theme
+from .resources import RecommendationResource
 
 
 class JudgmentInline(admin.TabularInline):

@@ -7,20 +7,20 @@ bars and beside the points so the charts read in black and white.
 
 from dataclasses import dataclass
 
+from actionplans.models import StatusColour
+
 from .selectors import MonthCounts
 
-# Fill colours of the status palette (the edge colours of the tags in static/css/app.css).
-FILLS = {
-    "blue": ("#1d70b8", "#ffffff"),
-    "green": ("#00703c", "#ffffff"),
-    "amber": ("#f47738", "#0b0c0c"),
-    "red": ("#d4351c", "#ffffff"),
-    "grey": ("#b1b4b6", "#0b0c0c"),
-    "purple": ("#4c2c92", "#ffffff"),
-    "yellow": ("#ffdd00", "#0b0c0c"),
-    "black": ("#0b0c0c", "#ffffff"),
-    "": ("#ffffff", "#0b0c0c"),
-}
+# "No status": white with dark text (the palette's colours are StatusColour's own).
+_NO_STATUS_FILL = ("#ffffff", "#0b0c0c")
+
+
+def _fills(colour: str) -> tuple[str, str]:
+    if colour not in StatusColour.values:
+        return _NO_STATUS_FILL
+    status_colour = StatusColour(colour)
+    return status_colour.fill, status_colour.text
+
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -140,7 +140,7 @@ def status_bar_chart(
                 continue
             height = plot_height * count / top
             y -= height
-            fill, text_fill = FILLS.get(colour.get(label, ""), FILLS[""])
+            fill, text_fill = _fills(colour.get(label, ""))
             segments.append(
                 Segment(x, y, bar_width, height, fill, text_fill, label, count)
             )

@@ -5,9 +5,10 @@ WeasyPrint may only fetch our own static files (see `StaticOnlyFetcher`), so not
 writes into a plan can make the server read a file or call a URL.
 
 Rendering is a plain function with no request: a view, the `render_report` command or a
-task worker can call it. PDFs of a closed period are kept in storage (`report_pdf_stored`).
+task worker can call it. PDFs of a closed period are kept in storage (`report_pdf_file`).
 """
 
+import datetime
 import hashlib
 import io
 import logging
@@ -31,8 +32,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import charts, months
-from .selectors import Dashboard, Kind, PeriodReport, ReportFilters, ScrutinyPack
+from actionplans.models import ActionPlan, ReportingPeriod
+from lib import months
+from lib.spreadsheets import xlsx_cell_set
+
+from . import charts
+from .selectors import (
+    Dashboard,
+    Kind,
+    PeriodRef,
+    PeriodReport,
+    ReportError,
+    ReportFilters,
+    ScrutinyPack,
+    dashboard_build,
+    period_for_plan,
+    period_report_build,
+    scrutiny_pack_build,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +145,15 @@ def report_body_html(report: Report, context: dict) -> str:
     """The report's body partial as HTML; a closed month's is made once and then cached.
 
     A closed month cannot change except by a recorded amendment, which changes the key
-    (see `report_storage_name`), so the cached body is never stale.
+    (see `_storage_name`), so the cached body is never stale.
     """
-    name = report_storage_name(report)
+    name = _storage_name(
+        slug=report.plan.slug,
+        kind=report.kind,
+        period=report.period,
+        filters=report.filters,
+        pack=report if isinstance(report, ScrutinyPack) else None,
+    )
     key = f"report-body:{name}" if name else None
     if key is not None:
         cached = cache.get(key)
@@ -187,87 +210,128 @@ def report_pdf(report: Report) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------
-# Stored PDFs of closed periods
+# The PDF of a report, stored once its period is closed
 
 
 @dataclass(frozen=True)
-class StoredPdf:
+class PdfFile:
     content: bytes
-    name: str | None  # the storage name, None when the report may still change
-    was_stored: bool  # True when served from storage without rendering
+    filename: str  # what the download is called
+    was_stored: bool  # True when read from storage without building the report
 
 
-def _stored_name(slug: str, label: str, kind: str, parts: list[str]) -> str:
+def _storage_name(
+    *,
+    slug: str,
+    kind: str,
+    period: ReportingPeriod | PeriodRef | None,
+    filters: ReportFilters,
+    pack: ScrutinyPack | None = None,
+) -> str | None:
+    """Where a report's PDF is kept and its body cached; None while the report may change.
+
+    A period report's name is known from its period row, before the report is built. The
+    name holds the plan, the period (the scrutiny pack: its quarter and cover), the report,
+    the filters and when the period was closed and last amended, so a correction or closing
+    the month again gives a new name. None for an open period and for the dashboard.
+    """
+    if kind == Kind.DASHBOARD:
+        return None
+    if pack is not None:
+        if pack.is_draft:
+            return None
+        closed = max(m.period.closed_at for m in pack.months if m.period.closed_at)
+        amended = [m.period.amended_at for m in pack.months if m.period.amended_at]
+        cover = pack.cover.updated_at.isoformat() if pack.cover else "no-cover"
+        label = pack.quarter_key
+        parts = [label, closed.isoformat(), cover]
+        parts += [max(amended).isoformat()] if amended else []
+    else:
+        if not period.is_closed:
+            return None
+        label = months.month_key(period.month)
+        parts = [
+            label,
+            kind,
+            period.closed_at.isoformat() if period.closed_at else "",
+            period.amended_at.isoformat() if period.amended_at else "",
+            *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
+        ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
     return f"reports/{slug}/{label}/{kind}-{digest}.pdf"
 
 
-def period_pdf_storage_name(
-    *, slug: str, period, kind: str, filters: ReportFilters
-) -> str | None:
-    """Where a period report's PDF is kept, known before the report is built.
-
-    The name holds the plan, the period, the report, the filters and when the period was
-    closed and last amended, so a correction or closing the month again gives a new file. None for an open
-    period, whose PDF may still change.
-    """
-    if not period.is_closed:
-        return None
-    parts = [
-        months.month_key(period.month),
-        kind,
-        period.closed_at.isoformat() if period.closed_at else "",
-        period.amended_at.isoformat() if period.amended_at else "",
-        *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
-    ]
-    return _stored_name(slug, months.month_key(period.month), kind, parts)
+def _filename(
+    *, slug: str, kind: str, label: str, filters: ReportFilters, extension: str
+) -> str:
+    """ "leeds-iwc-chief-officer-2009-08-officer-12.pdf"."""
+    officer = filters.chief_officer if kind == Kind.CHIEF_OFFICER else None
+    suffix = f"-officer-{officer}" if officer else ""
+    return f"{slug}-{kind}-{label}{suffix}.{extension}"
 
 
-def report_storage_name(report: Report) -> str | None:
-    """Where a report's PDF is kept, or None when it must not be kept (open periods)."""
-    if report.is_draft or isinstance(report, Dashboard):
-        return None
-    if isinstance(report, ScrutinyPack):
-        closed = max(m.period.closed_at for m in report.months if m.period.closed_at)
-        amended = [m.period.amended_at for m in report.months if m.period.amended_at]
-        cover = report.cover.updated_at.isoformat() if report.cover else "no-cover"
-        parts = [report.quarter_key, closed.isoformat(), cover]
-        parts += [max(amended).isoformat()] if amended else []
-        return _stored_name(report.plan.slug, report.quarter_key, report.kind, parts)
-    return period_pdf_storage_name(
+def report_filename(report: PeriodReport, extension: str) -> str:
+    """What a download of a period report is called (the xlsx; PDFs: `report_pdf_file`)."""
+    return _filename(
         slug=report.plan.slug,
-        period=report.period,
         kind=report.kind,
+        label=report.period.key,
         filters=report.filters,
+        extension=extension,
     )
 
 
-def stored_pdf(name: str | None) -> bytes | None:
-    """A stored PDF's bytes, or None when it has not been stored."""
-    if name is None or not default_storage.exists(name):
-        return None
-    with default_storage.open(name, "rb") as stored:
-        return stored.read()
+def report_pdf_file(
+    *,
+    plan: ActionPlan,
+    kind: str,
+    month: datetime.date | None = None,
+    filters: ReportFilters | None = None,
+    quarter: datetime.date | None = None,
+) -> PdfFile:
+    """A report's PDF: built and rendered, or read from storage for a closed period.
 
-
-def report_pdf_stored(report: Report) -> StoredPdf:
-    """The report's PDF, rendered once per closed period and then read from storage.
-
-    Idempotent: a cron job or worker can call it ahead of time for every closed period and
-    running it twice does nothing the second time. Open periods are rendered every time.
+    `month` chooses the period of a period report or the dashboard (by default the latest
+    closed one); `quarter` is any day of the scrutiny pack's quarter. A closed period's PDF
+    is rendered once and stored; after that a period report's is served without building
+    the report. Idempotent: a cron job or worker can call it ahead of time for every closed
+    period, and a second call renders nothing. Open periods and the dashboard are rendered
+    every time. Raises ReportError as the selectors do.
     """
-    name = report_storage_name(report)
-    if name is None:
-        return StoredPdf(report_pdf(report), None, False)
-    content = stored_pdf(name)
-    if content is not None:
-        return StoredPdf(content, name, True)
+    filters = filters or ReportFilters()
+    report: Report | None = None
+    if kind in Kind.PERIOD_REPORTS:
+        period = period_for_plan(plan=plan, month=month)
+        name = _storage_name(slug=plan.slug, kind=kind, period=period, filters=filters)
+        label = months.month_key(period.month)
+    elif kind == Kind.SCRUTINY:
+        report = scrutiny_pack_build(plan=plan, quarter=quarter)
+        name = _storage_name(
+            slug=plan.slug, kind=kind, period=None, filters=filters, pack=report
+        )
+        label = report.quarter_key
+    elif kind == Kind.DASHBOARD:
+        report = dashboard_build(plan=plan, month=month)
+        name, label = None, report.period.key
+    else:
+        raise ReportError(f"Unknown report {kind!r}.")
+    filename = _filename(
+        slug=plan.slug, kind=kind, label=label, filters=filters, extension="pdf"
+    )
+    if name is not None and default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return PdfFile(stored.read(), filename, was_stored=True)
+    if report is None:  # a period report, built only when its PDF is not stored
+        report = period_report_build(
+            plan=plan, kind=kind, month=period.month, filters=filters
+        )
     content = report_pdf(report)
-    saved = default_storage.save(name, ContentFile(content))
-    if saved != name:
-        # Another process stored the same report meanwhile; keep one copy.
-        default_storage.delete(saved)
-    return StoredPdf(content, name, False)
+    if name is not None:
+        saved = default_storage.save(name, ContentFile(content))
+        if saved != name:
+            # Another process stored the same report meanwhile; keep one copy.
+            default_storage.delete(saved)
+    return PdfFile(content, filename, was_stored=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -290,41 +354,25 @@ XLSX_COLUMNS = [
     ("Chief officer", 30),
     ("Progress", 60),
     ("Risk", 40),
+    ("Exceptions", 30),
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def xlsx_safe(cell, value) -> None:
-    """Set a cell so that text is only ever text.
-
-    Text that a spreadsheet would read as a formula ("=HYPERLINK(…)", "+1", "-", "@SUM")
-    is stored as a string cell with Excel's quote prefix, which keeps the visible text as
-    written (bullets such as "- Performance …" stay readable) and stops it being evaluated,
-    also after a user edits the cell.
-    """
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _direction_words(update) -> str:
-    if not update or not update.direction:
+    if not update or not update.direction_arrow:
         return ""
-    return {"improving": "↑ improving", "no_change": "↔ no change"}.get(
-        update.direction, "↓ deteriorating"
-    )
+    return f"{update.direction_arrow} {update.direction_words}"
 
 
 def report_xlsx(report: PeriodReport) -> bytes:
     """The progress table (with the filters applied) as one worksheet."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Progress report"
+    sheet.title = report.title[:31]  # Excel allows 31 characters
     title = f"{report.plan.title}: {report.title}, {report.subtitle}"
     if report.is_draft:
         title += " (DRAFT: the period is still open)"
-    xlsx_safe(sheet.cell(row=1, column=1), title)
+    xlsx_cell_set(sheet.cell(row=1, column=1), title)
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     header_row = 3
     for index, (name, width) in enumerate(XLSX_COLUMNS, start=1):
@@ -356,10 +404,12 @@ def report_xlsx(report: PeriodReport) -> bytes:
                     "; ".join(p.name for p in item.chief_officers),
                     this.progress if this else "",
                     this.risk if this else "",
+                    # Why the row is an exception (red, overdue, deteriorating, slipped).
+                    "; ".join(item.reasons),
                 ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row_number, column=column)
-                    xlsx_safe(cell, value)
+                    xlsx_cell_set(cell, value)
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     if hasattr(value, "year"):
                         cell.number_format = "dd/mm/yyyy"
@@ -373,21 +423,3 @@ def report_xlsx(report: PeriodReport) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def report_filename(report: Report, extension: str) -> str:
-    if isinstance(report, ScrutinyPack):
-        label = report.quarter_key
-    else:
-        label = report.period.key
-    officer = None
-    if isinstance(report, PeriodReport) and report.chief_officer:
-        officer = report.chief_officer.pk
-    return period_filename(report.plan.slug, report.kind, label, officer, extension)
-
-
-def period_filename(
-    slug: str, kind: str, label: str, chief_officer: int | None, extension: str
-) -> str:
-    suffix = f"-officer-{chief_officer}" if chief_officer else ""
-    return f"{slug}-{kind}-{label}{suffix}.{extension}"

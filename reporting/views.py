@@ -27,8 +27,9 @@ from actionplans.permissions import (
     plan_for_user,
     user_is_coordinator,
 )
+from lib import months
 
-from . import months, rendering
+from . import rendering
 from .forms import ReportFilterForm, ScrutinyReportForm
 from .models import ScrutinyReport
 from .selectors import (
@@ -36,7 +37,6 @@ from .selectors import (
     ReportError,
     ReportFilters,
     dashboard_build,
-    period_for_plan,
     period_report_build,
     scrutiny_pack_build,
 )
@@ -152,26 +152,12 @@ def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         raise Http404("No such report.")
     try:
         month, filters = _params(request.GET)
-        period = period_for_plan(plan=plan, month=month)
-    except ReportError as error:
-        return _bad_request(request, plan, error)
-    # A closed month's PDF cannot change: serve it from storage without building the report.
-    name = rendering.period_pdf_storage_name(
-        slug=plan.slug, period=period, kind=kind, filters=filters
-    )
-    content = rendering.stored_pdf(name)
-    if content is not None:
-        label = months.month_key(period.month)
-        filename = rendering.period_filename(
-            plan.slug, kind, label, filters.chief_officer, "pdf"
+        pdf = rendering.report_pdf_file(
+            plan=plan, kind=kind, month=month, filters=filters
         )
-        return _download(content, PDF, filename)
-    try:
-        report = period_report_build(plan=plan, kind=kind, month=month, filters=filters)
     except ReportError as error:
         return _bad_request(request, plan, error)
-    pdf = rendering.report_pdf_stored(report)
-    return _download(pdf.content, PDF, rendering.report_filename(report, "pdf"))
+    return _download(pdf.content, PDF, pdf.filename)
 
 
 @login_required
@@ -214,9 +200,10 @@ def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse
 @require_safe
 def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
-    pdf = rendering.report_pdf_stored(pack)
-    return _download(pdf.content, PDF, rendering.report_filename(pack, "pdf"))
+    pdf = rendering.report_pdf_file(
+        plan=plan, kind=Kind.SCRUTINY, quarter=_quarter(quarter)
+    )
+    return _download(pdf.content, PDF, pdf.filename)
 
 
 @login_required
@@ -269,8 +256,7 @@ def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
     try:
         month, _ = _params(request.GET)
-        report = dashboard_build(plan=plan, month=month)
+        pdf = rendering.report_pdf_file(plan=plan, kind=Kind.DASHBOARD, month=month)
     except ReportError as error:
         return _bad_request(request, plan, error)
-    content = rendering.report_pdf(report)
-    return _download(content, PDF, rendering.report_filename(report, "pdf"))
+    return _download(pdf.content, PDF, pdf.filename)

@@ -10,6 +10,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
 from config.settings import *  # noqa: E402,F403
 
+# The benchmark is a development tool, not installed in production; its tests need it.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
+
 # Hashing passwords slowly only slows the tests down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

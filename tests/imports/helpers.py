@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 from actionplans.models import ActionPlan
-from imports.services import ImportOptions, NewPlan, plan_import_confirm
+from imports.document import NewPlan
+from imports.services import ImportOptions, plan_import_confirm
+from lib.months import month_key
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
@@ -46,7 +48,7 @@ def _dates(item) -> dict:
 def _updates(item, *, narratives_before: str = "") -> dict:
     updates = {}
     for update in item.updates.select_related("period", "status"):
-        month = update.period.month.strftime("%Y-%m")
+        month = month_key(update.period.month)
         values = {
             "status": update.status.label if update.status else None,
             "direction": update.direction,

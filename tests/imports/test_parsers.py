@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imports.dates import date_from_cell, date_parse
+from imports.dates import date_from_cell, date_parse, month_from_text
 from imports.officers import OfficerName, officer_label, officers_parse
 from imports.statuses import status_parse
 
@@ -64,12 +64,53 @@ def test_agreed_is_kept_as_a_note_beside_its_date():
     assert date_parse("Agreed Sept 08").note == "agreed"
 
 
-def test_real_date_cells_formatted_as_months_mean_the_whole_month():
-    assert date_from_cell(D(2008, 9, 1), month_only=True, role="finish") == D(
-        2008, 9, 30
+def test_real_date_cells_keep_their_exact_date_whatever_their_format():
+    """A day shown as "Jan-26" is still that day; its text names the day exactly."""
+    assert date_from_cell(D(2026, 1, 5), month_format=True, role="start") == (
+        D(2026, 1, 5),
+        "05/01/2026",
     )
-    assert date_from_cell(D(2008, 9, 1), month_only=True, role="start") == D(2008, 9, 1)
-    assert date_from_cell(D(2008, 9, 12), month_only=False) == D(2008, 9, 12)
+    assert date_from_cell(D(2026, 3, 20), month_format=True, role="finish") == (
+        D(2026, 3, 20),
+        "20/03/2026",
+    )
+    assert date_from_cell(D(2008, 9, 12), month_format=False) == (
+        D(2008, 9, 12),
+        "12/09/2008",
+    )
+    for day, text in [(D(2026, 1, 5), "05/01/2026"), (D(2026, 3, 20), "20/03/2026")]:
+        assert date_parse(text, role="finish").date == day
+
+
+def test_a_month_typed_into_excel_is_the_whole_month():
+    """Excel stores "Sep-08" as 1 September shown as a month: a month, like the text."""
+    assert date_from_cell(D(2008, 9, 1), month_format=True, role="finish") == (
+        D(2008, 9, 30),
+        "Sep-08",
+    )
+    assert date_from_cell(D(2008, 9, 1), month_format=True, role="start") == (
+        D(2008, 9, 1),
+        "Sep-08",
+    )
+    assert date_from_cell(D(2008, 9, 1), month_format=False, role="finish") == (
+        D(2008, 9, 1),
+        "01/09/2008",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["August 2009", "Aug-09", "aug 2009", "08/2009", "2009-08", " 8/2009 "]
+)
+def test_a_month_typed_in_a_form_or_command(text):
+    assert month_from_text(text) == D(2009, 8, 1)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Summer", "2009-13", "13/2009", "Completed", "2009"]
+)
+def test_a_month_that_cannot_be_read_is_a_value_error_that_says_what_to_type(text):
+    with pytest.raises(ValueError, match="for example August 2009"):
+        month_from_text(text)
 
 
 @settings(max_examples=300)

@@ -166,3 +166,24 @@ def test_confirm_needs_the_csrf_token(admin_user):
     url = reverse("imports:plan_import_confirm", args=[upload.pk])
     assert client.post(url).status_code == 403
     assert Upload.objects.filter(pk=upload.pk).exists()
+
+
+def test_the_preview_names_changed_fields_as_people_read_them(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("imports:plan_import_new"), _new_plan_form("dudley-cqc.csv"))
+    client.post(reverse("imports:plan_import_confirm", args=[Upload.objects.get().pk]))
+    plan = ActionPlan.objects.get()
+    edited = read("dudley-cqc.csv").replace(
+        b"Head of Safeguarding - AH,Completed,",
+        b"Head of Safeguarding - AH,Complete,",
+        1,
+    )
+    response = client.post(
+        reverse("imports:plan_import", args=[plan.slug]),
+        {"file": _file("dudley-cqc.csv", edited)},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Changed rows (1)" in text
+    assert "plan finish (as written), actual finish (as written)" in text
+    assert "_text" not in text

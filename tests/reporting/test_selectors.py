@@ -218,3 +218,15 @@ def test_counts_lines_read_as_sentences(small_plan):
     )
     assert report.counts_line == "1 item: 1 Red"
     assert report.last_counts_line == "1 Amber"
+
+
+def test_an_exact_day_kept_from_a_date_cell_is_shown_with_its_day(small_plan):
+    """An import keeps a date cell's day as "05/08/2009"; the report shows that day."""
+    action = small_plan.plan.actions.get(number="1.1")
+    action.plan_finish = datetime.date(2009, 8, 5)
+    action.plan_finish_text = "05/08/2009"
+    action.save()
+    report = period_report_build(plan=small_plan.plan, kind=Kind.PROGRESS)
+    item = next(b.action for b in report.blocks if b.action.number == "1.1")
+    assert item.plan_finish_label == "5 Aug 2009"
+    assert item.plan_start_label == "Sep 2008"  # "Sep-08" stays a month

@@ -53,3 +53,10 @@ def test_open_period_spreadsheet_is_titled_draft(small_plan):
         plan=small_plan.plan, kind=Kind.PROGRESS, month=datetime.date(2009, 9, 1)
     )
     assert "DRAFT" in _sheet(report)["A1"].value
+
+
+def test_the_sheet_is_named_after_the_report(small_plan):
+    report = period_report_build(
+        plan=small_plan.plan, kind=Kind.EXCEPTIONS, month=AUGUST
+    )
+    assert _sheet(report).title == "Exceptions report"

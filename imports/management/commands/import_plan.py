@@ -4,13 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.models import ActionPlan
-from imports.services import (
-    ImportOptions,
-    NewPlan,
-    month_parse,
-    plan_import_confirm,
-    plan_import_preview,
-)
+from imports.dates import month_from_text
+from imports.document import NewPlan
+from imports.services import ImportOptions, plan_import_confirm, plan_import_preview
 
 
 class Command(BaseCommand):
@@ -46,9 +42,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         month = None
         if options["month"]:
-            month = month_parse(options["month"])
-            if month is None:
-                raise CommandError(f"Not a month: {options['month']!r} (try 2009-08).")
+            try:
+                month = month_from_text(options["month"])
+            except ValueError as exc:
+                raise CommandError(f"--month {options['month']!r}: {exc}") from exc
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()

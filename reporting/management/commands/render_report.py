@@ -12,7 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.models import ActionPlan
-from reporting import months, rendering
+from lib import months
+from reporting import rendering
 from reporting.selectors import (
     Kind,
     ReportError,
@@ -90,7 +91,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         if fmt == "pdf":
-            content = rendering.report_pdf_stored(report).content
+            # For the scrutiny pack --period names a month of the quarter.
+            content = rendering.report_pdf_file(
+                plan=plan, kind=kind, month=month, filters=filters, quarter=month
+            ).content
         elif fmt == "xlsx":
             content = rendering.report_xlsx(report)
         else:

@@ -1,28 +1,16 @@
 """django-import-export resources for the admin's per-model import and export.
 
-Officers, recommendations, actions and milestones, each matched on its natural key, so that
-importing a file exported from another installation updates rows rather than duplicating
-them. Whole plans (with milestone rows, statuses and periods) go through the plan import
-page instead (imports/views.py).
+Officers, actions and milestones, each matched on its natural key, so that importing a file
+exported from another installation updates rows rather than duplicating them. Whole plans
+(with milestone rows, statuses and periods) go through the plan import page instead
+(imports/views.py).
 """
 
 from import_export import fields, resources, widgets
 
-from actionplans.models import Action, ActionPlan, Milestone, Officer
-from recommendations.models import Inspection, Recommendation
+from lib.spreadsheets import FormulaSafeExport
 
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _SafeExport:
-    """Text that a spreadsheet program could run as a formula is exported with a leading
-    apostrophe, which makes it text."""
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(_UNSAFE_START):
-            return "'" + value
-        return value
+from .models import Action, ActionPlan, Milestone, Officer
 
 
 class _ActionWidget(widgets.ForeignKeyWidget):
@@ -41,7 +29,7 @@ class _ActionWidget(widgets.ForeignKeyWidget):
         return f"{value.plan.slug} {value.number}" if value else ""
 
 
-class OfficerResource(_SafeExport, resources.ModelResource):
+class OfficerResource(FormulaSafeExport, resources.ModelResource):
     class Meta:
         model = Officer
         fields = ("name", "role_title", "initials", "email")
@@ -51,23 +39,7 @@ class OfficerResource(_SafeExport, resources.ModelResource):
         use_transactions = True
 
 
-class RecommendationResource(_SafeExport, resources.ModelResource):
-    inspection = fields.Field(
-        attribute="inspection",
-        column_name="inspection",
-        widget=widgets.ForeignKeyWidget(Inspection, "pk"),
-    )
-
-    class Meta:
-        model = Recommendation
-        fields = ("inspection", "number", "text")
-        import_id_fields = ("inspection", "number")
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
-
-
-class ActionResource(_SafeExport, resources.ModelResource):
+class ActionResource(FormulaSafeExport, resources.ModelResource):
     plan = fields.Field(
         attribute="plan",
         column_name="plan",
@@ -108,7 +80,7 @@ class ActionResource(_SafeExport, resources.ModelResource):
         use_transactions = True
 
 
-class MilestoneResource(_SafeExport, resources.ModelResource):
+class MilestoneResource(FormulaSafeExport, resources.ModelResource):
     action = fields.Field(
         attribute="action", column_name="action", widget=_ActionWidget()
     )

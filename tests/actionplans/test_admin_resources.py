@@ -5,12 +5,8 @@ import tablib
 from django.urls import reverse
 
 from actionplans.models import Action, Milestone, Officer
-from imports.resources import (
-    ActionResource,
-    MilestoneResource,
-    OfficerResource,
-    RecommendationResource,
-)
+from actionplans.resources import ActionResource, MilestoneResource, OfficerResource
+from recommendations.resources import RecommendationResource
 from tests import factories
 
 pytestmark = pytest.mark.django_db

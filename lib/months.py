@@ -1,6 +1,7 @@
 """Calendar months and quarters as reports name them.
 
-A reporting period is a calendar month identified by its first day. A scrutiny quarter is a
+A reporting period is a calendar month identified by its first day. Every page, report,
+import and command does its month arithmetic here, so a month has one first and last day. A scrutiny quarter is a
 calendar quarter (January–March, April–June, July–September, October–December) identified
 by its first month; headings also give the UK financial-year label (Q1 = April–June).
 """
@@ -12,13 +13,27 @@ _MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER_KEY = re.compile(r"^(\d{4})-q([1-4])$", re.IGNORECASE)
 
 
+def month_first(day: datetime.date) -> datetime.date:
+    """The first day of the month that holds `day`."""
+    return day.replace(day=1)
+
+
 def month_add(month: datetime.date, months: int) -> datetime.date:
     """The first day of the month `months` after (or before) the month of `month`."""
     index = month.year * 12 + (month.month - 1) + months
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def month_next(month: datetime.date) -> datetime.date:
+    return month_add(month, 1)
+
+
+def month_previous(month: datetime.date) -> datetime.date:
+    return month_add(month, -1)
+
+
 def month_last_day(month: datetime.date) -> datetime.date:
+    """The last day of the month that holds `month`."""
     return month_add(month, 1) - datetime.timedelta(days=1)
 
 
@@ -27,7 +42,11 @@ def month_key(month: datetime.date) -> str:
 
 
 def month_parse(value: str) -> datetime.date:
-    """ "2009-08" → 1 August 2009; ValueError for anything else."""
+    """ "2009-08" → 1 August 2009; ValueError for anything else.
+
+    The one contract for bad input in this project: a ValueError whose message says what
+    was expected. Readers of looser text (an import's "Aug-09") build on this one.
+    """
     match = _MONTH_KEY.match(value or "")
     if not match:
         raise ValueError(f"{value!r} is not a month written YYYY-MM")

@@ -1,0 +1,176 @@
+"""The domain's rules for one row, with no database: which status is worse, what is a slip,
+and when a dated unit (an action or a milestone) is complete, overdue, due or commencing.
+
+Actions and milestones are the plan's dated units (reports list the milestones of an action
+that has them, else the action). Each rule is written once here for one row and once in
+models.py as a QuerySet method for many rows; the report rows built from them use these too
+(through UnitDates). "As of a date" reads the item's own actual finish and its latest
+reported status; "as at a period" is the reports' view: the month's last day, that month's
+status and, for a closed month, the actual finish frozen in its update. Statuses are read
+by their scheme's flags (counts_as_complete, is_exception, is_not_started) and order, never
+by their labels, which an admin can rename.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import models
+
+from lib import months
+
+
+class Status(Protocol):
+    """What the rules read of a status (actionplans.models.StatusOption)."""
+
+    counts_as_complete: bool
+    is_exception: bool
+    is_not_started: bool
+
+    @property
+    def rank(self) -> "StatusRank": ...
+
+    @property
+    def severity(self) -> tuple[int, int]: ...
+
+
+StatusOrNone = Status | None
+
+
+class StatusRank(models.IntegerChoices):
+    """How pressing a status is, from its scheme's flags (never from its label)."""
+
+    COMPLETE = 0, "Complete"
+    NOT_STARTED = 1, "Not started or not assessed"
+    ON_TRACK = 2, "In progress"
+    EXCEPTION = 3, "Exception"
+
+
+def status_rank(status: StatusOrNone) -> StatusRank:
+    """The rank of a status; no status ranks with "not started" (nothing to report yet)."""
+    return StatusRank.NOT_STARTED if status is None else status.rank
+
+
+def status_counts_as_complete(status: StatusOrNone) -> bool:
+    return status is not None and status.counts_as_complete
+
+
+def status_has_slipped(*, last: StatusOrNone, now: StatusOrNone) -> bool:
+    """The status is worse than last month's: a slip, as the exceptions report lists it.
+
+    Starting work is not a slip (Grey to Amber); falling into an exception is (Grey to Red).
+    With no status last month there is nothing to slip from.
+    """
+    if last is None or status_rank(now) <= status_rank(last):
+        return False
+    return not last.is_not_started or status_rank(now) == StatusRank.EXCEPTION
+
+
+def status_worst(statuses: Iterable[StatusOrNone]) -> StatusOrNone:
+    """The most pressing of several statuses (an action's, from its milestones').
+
+    Rank first; between statuses of one rank, the later in the scheme (Green after Blue).
+    """
+    known = [status for status in statuses if status is not None]
+    return max(known, key=lambda status: status.severity, default=None)
+
+
+def unit_is_complete(
+    *, actual_finish: datetime.date | None, status, on: datetime.date
+) -> bool:
+    """Finished on or before the date, or reported in a status that counts as complete."""
+    return status_counts_as_complete(status) or (
+        actual_finish is not None and actual_finish <= on
+    )
+
+
+def unit_is_overdue(
+    *,
+    plan_finish: datetime.date | None,
+    actual_finish: datetime.date | None,
+    status: StatusOrNone,
+    on: datetime.date,
+) -> bool:
+    """Plan finish on or before the date and not complete by then."""
+    return (
+        plan_finish is not None
+        and plan_finish <= on
+        and not unit_is_complete(actual_finish=actual_finish, status=status, on=on)
+    )
+
+
+def _within(value: datetime.date | None, month: datetime.date) -> bool:
+    return value is not None and month <= value <= months.month_last_day(month)
+
+
+class DatedUnit:
+    """The rules of a dated unit, for anything with plan_start, plan_finish, actual_finish.
+
+    `status` is the status reported for the period that holds `on` (None when none is).
+    """
+
+    plan_start: datetime.date | None
+    plan_finish: datetime.date | None
+    actual_finish: datetime.date | None
+
+    def is_complete(self, *, on: datetime.date, status=None) -> bool:
+        return unit_is_complete(actual_finish=self.actual_finish, status=status, on=on)
+
+    def is_overdue(self, *, on: datetime.date, status=None) -> bool:
+        return unit_is_overdue(
+            plan_finish=self.plan_finish,
+            actual_finish=self.actual_finish,
+            status=status,
+            on=on,
+        )
+
+    def is_completed_in(self, month: datetime.date) -> bool:
+        """Actually finished within the month."""
+        return _within(self.actual_finish, month)
+
+    def is_due_in(
+        self, month: datetime.date, *, on: datetime.date, status=None
+    ) -> bool:
+        """Plan finish within the month and not complete as at `on`."""
+        return _within(self.plan_finish, month) and not self.is_complete(
+            on=on, status=status
+        )
+
+    def is_commencing_in(self, month: datetime.date) -> bool:
+        """Plan start within the month."""
+        return _within(self.plan_start, month)
+
+    def actual_finish_at(self, period, update) -> datetime.date | None:
+        """The actual finish in force at the period's end: a closed month's is the one
+        frozen in its update (later corrections do not rewrite it); an open month's is the
+        item's own."""
+        if period.is_closed:
+            return update.actual_finish if update is not None else None
+        return self.actual_finish
+
+    def is_complete_at(self, period, update) -> bool:
+        """Complete as at the period's end, given the item's update for that period."""
+        return unit_is_complete(
+            actual_finish=self.actual_finish_at(period, update),
+            status=update.status if update is not None else None,
+            on=period.last_day,
+        )
+
+    def is_overdue_at(self, period, update) -> bool:
+        """Overdue as at the period's end (the reports' view), given its update."""
+        return unit_is_overdue(
+            plan_finish=self.plan_finish,
+            actual_finish=self.actual_finish_at(period, update),
+            status=update.status if update is not None else None,
+            on=period.last_day,
+        )
+
+
+@dataclass(frozen=True)
+class UnitDates(DatedUnit):
+    """Dates held apart from a model row (a report row's), with the DatedUnit rules."""
+
+    plan_start: datetime.date | None
+    plan_finish: datetime.date | None
+    actual_finish: datetime.date | None

@@ -1,0 +1,64 @@
+"""Reads for reports: one plain context per report, built with a fixed number of queries.
+
+- `items`: the pieces every report shares (items, actions, periods, people), the loading
+  and the rules of complete, overdue and exceptions (its docstring states them).
+- `period`: the summary, progress, chief officer and exceptions reports of one period.
+- `dashboard`: the month series, and the dashboard built from it.
+- `scrutiny`: the quarter's scrutiny pack.
+
+Imports run one way: items ← period ← dashboard ← scrutiny.
+"""
+
+from .dashboard import Dashboard, MonthCounts, OfficerRow, dashboard_build
+from .items import (
+    ActionBlock,
+    Kind,
+    PeriodRef,
+    Person,
+    RecommendationGroup,
+    RecommendationRef,
+    ReportError,
+    ReportFilters,
+    ReportItem,
+    UpdateView,
+    people_label,
+    period_for_plan,
+)
+from .period import (
+    FilterChoices,
+    PeriodReport,
+    StatusCount,
+    SummaryLists,
+    period_report_build,
+    status_counts,
+    summary_lists,
+)
+from .scrutiny import ScrutinyPack, scrutiny_pack_build
+
+__all__ = [
+    "ActionBlock",
+    "Dashboard",
+    "FilterChoices",
+    "Kind",
+    "MonthCounts",
+    "OfficerRow",
+    "PeriodRef",
+    "PeriodReport",
+    "Person",
+    "RecommendationGroup",
+    "RecommendationRef",
+    "ReportError",
+    "ReportFilters",
+    "ReportItem",
+    "ScrutinyPack",
+    "StatusCount",
+    "SummaryLists",
+    "UpdateView",
+    "dashboard_build",
+    "people_label",
+    "period_for_plan",
+    "period_report_build",
+    "scrutiny_pack_build",
+    "status_counts",
+    "summary_lists",
+]

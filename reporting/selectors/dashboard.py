@@ -1,0 +1,120 @@
+"""Month series (the dashboard, and the scrutiny pack's status-by-month table)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from actionplans.models import ActionPlan, ReportingPeriod, StatusOption
+
+from .items import (
+    ActionBlock,
+    Kind,
+    PeriodRef,
+    Person,
+    ReportFilters,
+    _action_contexts,
+    _items,
+    _period_ref,
+    _plan_rows,
+    _PlanRows,
+    _updates_for,
+    period_for_plan,
+)
+from .period import StatusCount, _OneMonthReport, status_counts
+
+
+@dataclass
+class MonthCounts:
+    period: PeriodRef
+    counts: list[StatusCount]  # last_month unused here
+    complete: int
+    overdue: int
+    total: int
+
+    def count_for(self, label: str) -> int:
+        return next((c.this_month for c in self.counts if c.label == label), 0)
+
+
+@dataclass
+class OfficerRow:
+    officer: Person
+    counts: list[int]  # in the order of the report's status columns
+    total: int
+
+
+@dataclass
+class Dashboard(_OneMonthReport):
+    plan: ActionPlan
+    period: PeriodRef
+    statuses: list[StatusOption]
+    status_labels: list[str]
+    months: list[MonthCounts]
+    chief_officer_rows: list[OfficerRow]
+    kind: str = Kind.DASHBOARD
+    filters: ReportFilters = field(default_factory=ReportFilters)
+
+    @property
+    def subtitle(self) -> str:
+        return f"All months to {self.period.label}"
+
+    @property
+    def current(self) -> MonthCounts | None:
+        return next((m for m in self.months if m.period.pk == self.period.pk), None)
+
+
+def _month_series(
+    rows: _PlanRows, periods: list[ReportingPeriod], plan_slug: str
+) -> tuple[list[MonthCounts], dict[int, list[ActionBlock]]]:
+    """Counts by status, complete and overdue units for each period (one query)."""
+    updates = _updates_for(periods, rows.statuses)
+    statuses = list(rows.statuses.values())
+    series, blocks_by_period = [], {}
+    contexts = _action_contexts(rows, plan_slug)
+    for period_row in periods:
+        period = _period_ref(period_row)
+        blocks = _items(rows, updates, period, None, plan_slug, contexts)
+        units = [unit for block in blocks for unit in block.units]
+        blocks_by_period[period.pk] = blocks
+        series.append(
+            MonthCounts(
+                period=period,
+                counts=status_counts(units, statuses, has_previous=False),
+                complete=sum(1 for u in units if u.is_complete),
+                overdue=sum(1 for u in units if u.is_overdue),
+                total=len(units),
+            )
+        )
+    return series, blocks_by_period
+
+
+def dashboard_build(
+    *, plan: ActionPlan, month: datetime.date | None = None
+) -> Dashboard:
+    """Every month of the plan, and chief officers × statuses for the chosen period."""
+    rows = _plan_rows(plan)
+    period_row = period_for_plan(plan=plan, month=month, periods=rows.periods)
+    shown = [p for p in rows.periods if p.month <= period_row.month]
+    series, blocks_by_period = _month_series(rows, shown, plan.slug)
+    statuses = list(rows.statuses.values())
+    labels = [s.label for s in statuses]
+    current = next(m for m in series if m.period.pk == period_row.pk)
+    if any(c.status is None and c.this_month for c in current.counts):
+        labels.append("No status")
+    officers: dict[int, OfficerRow] = {}
+    for block in blocks_by_period[period_row.pk]:
+        for person in block.action.chief_officers:
+            row = officers.setdefault(
+                person.pk, OfficerRow(person, [0] * len(labels), 0)
+            )
+            for unit in block.units:
+                row.counts[labels.index(unit.status_label)] += 1
+                row.total += 1
+    return Dashboard(
+        plan=plan,
+        period=_period_ref(period_row),
+        statuses=statuses,
+        status_labels=labels,
+        months=series,
+        chief_officer_rows=sorted(
+            officers.values(), key=lambda row: row.officer.name.lower()
+        ),
+    )

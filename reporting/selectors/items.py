@@ -1,0 +1,539 @@
+"""The shared pieces of every report's context, and the loading that builds them.
+
+Every report of a period reads the same rows: the plan's periods and statuses, its actions
+with milestones, recommendations and officers, and the updates of the period and of the
+month before. Filters are applied in Python afterwards, so the number of queries does not
+depend on the size of the plan or on the filters.
+
+The rules (see DOMAIN.md):
+
+- A closed period's updates are the frozen record of that month; an open period shows the
+  current updates and the report is a draft.
+- The effective actual finish of an item for period P is P's update's actual finish when P
+  is closed, and the item's own actual finish when P is open.
+- An item is complete in P when its status counts as complete or its effective actual finish
+  is on or before P's last day.
+- The dated unit of the summary lists and counts is the milestone where an action has
+  milestones ("4.2 (b)"), else the action.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    Direction,
+    Milestone,
+    ProgressUpdate,
+    ReportingPeriod,
+    StatusOption,
+    UpdateShown,
+)
+from actionplans.rules import UnitDates, status_has_slipped
+from lib import months
+
+
+class ReportError(ValueError):
+    """A report was asked for with an argument that does not fit the plan."""
+
+
+class Kind:
+    SUMMARY = "summary"
+    PROGRESS = "progress"
+    CHIEF_OFFICER = "chief-officer"
+    EXCEPTIONS = "exceptions"
+    SCRUTINY = "scrutiny"
+    DASHBOARD = "dashboard"
+
+    PERIOD_REPORTS = [SUMMARY, PROGRESS, CHIEF_OFFICER, EXCEPTIONS]
+    TITLES = {
+        SUMMARY: "Summary report",
+        PROGRESS: "Progress report",
+        CHIEF_OFFICER: "Chief officer report",
+        EXCEPTIONS: "Exceptions report",
+        SCRUTINY: "Scrutiny pack",
+        DASHBOARD: "Dashboard",
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The context
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    recommendation: str = ""
+    chief_officer: int | None = None
+    lead: int | None = None
+    status: str = ""  # a status label of the plan's scheme, or "none" for no status
+
+    def as_params(self) -> dict[str, str]:
+        params = {
+            "recommendation": self.recommendation,
+            "chief_officer": str(self.chief_officer or ""),
+            "lead": str(self.lead or ""),
+            "status": self.status,
+        }
+        return {name: value for name, value in params.items() if value}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_params()
+
+    def describe(self) -> str:
+        parts = []
+        if self.recommendation:
+            parts.append(f"recommendation {self.recommendation}")
+        if self.lead:
+            parts.append("one lead")
+        if self.status:
+            parts.append(f"status {self.status}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Person:
+    pk: int
+    name: str  # as the officer reads everywhere: "Hilary Paxton (Head of Adult Safeguarding)"
+    short_name: str = ""  # the name alone, for people who share a role in one cell
+    role: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def people_label(people: list[Person]) -> str:
+    """ "Brian Ratner, Jane Moran (Service Delivery Manager); Hilary Paxton (Head of …)".
+
+    People who share a role are written once with it, as the seed's cells do, which keeps
+    long lists of leads readable in a narrow column.
+    """
+    groups: dict[str, list[Person]] = {}
+    for person in people:
+        key = person.role if person.short_name and person.role else f"#{person.pk}"
+        groups.setdefault(key, []).append(person)
+    parts = []
+    for key, members in groups.items():
+        if key.startswith("#"):
+            parts.append(members[0].name)
+        else:
+            names = ", ".join(person.short_name for person in members)
+            parts.append(f"{names} ({key})")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class RecommendationRef:
+    number: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    pk: int
+    month: datetime.date
+    is_closed: bool
+    closed_at: datetime.datetime | None
+    amended_at: datetime.datetime | None
+    overview: str
+    risks: str
+    amendments: str
+
+    @property
+    def key(self) -> str:
+        return months.month_key(self.month)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return months.month_last_day(self.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.month:%b %Y}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class UpdateView(UpdateShown):
+    """An item's update for one period, as the report shows it."""
+
+    status: StatusOption | None
+    direction: str
+    progress: str
+    risk: str
+    actual_finish: datetime.date | None
+    workflow_state: str
+    workflow_label: str
+
+    @property
+    def arrow(self) -> str:
+        return self.direction_arrow
+
+
+@dataclass
+class ReportItem:
+    """An action or a milestone, with its updates for the period and the month before."""
+
+    kind: str  # "action" or "milestone"
+    pk: int
+    action_pk: int
+    number: str
+    label: str
+    aim: str
+    text: str  # for a milestone: its own text, else its action's (as the summary quotes it)
+    own_text: str
+    success_criteria: str
+    plan_start: datetime.date | None
+    plan_finish: datetime.date | None
+    actual_finish: datetime.date | None  # the effective actual finish for the period
+    plan_start_label: str
+    plan_finish_label: str
+    actual_finish_label: str
+    leads: list[Person]  # for a milestone without leads of its own, its action's
+    own_leads: list[Person]  # the leads the progress table shows on this row
+    chief_officers: list[Person]
+    recommendations: list[RecommendationRef]
+    this_month: UpdateView | None
+    last_month: UpdateView | None
+    url: str
+    is_complete: bool = False
+    is_overdue: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> StatusOption | None:
+        return self.this_month.status if self.this_month else None
+
+    @property
+    def dates(self) -> UnitDates:
+        """The row's dates (its actual finish as in force at the period's end), with the
+        DatedUnit rules every page and report uses."""
+        return UnitDates(self.plan_start, self.plan_finish, self.actual_finish)
+
+    @property
+    def leads_label(self) -> str:
+        return people_label(self.leads)
+
+    @property
+    def own_leads_label(self) -> str:
+        return people_label(self.own_leads)
+
+    @property
+    def chief_officers_label(self) -> str:
+        return people_label(self.chief_officers)
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label if self.status else "No status"
+
+
+@dataclass
+class ActionBlock:
+    action: ReportItem
+    milestones: list[ReportItem]
+    has_milestones: bool
+
+    @property
+    def units(self) -> list[ReportItem]:
+        """The dated units: the milestones shown, or the action when it has none."""
+        return self.milestones if self.has_milestones else [self.action]
+
+
+@dataclass
+class RecommendationGroup:
+    recommendations: list[RecommendationRef]
+    blocks: list[ActionBlock]
+
+
+# ---------------------------------------------------------------------------------------
+# Loading (a fixed number of queries)
+
+
+@dataclass
+class _PlanRows:
+    periods: list[ReportingPeriod]
+    statuses: dict[int, StatusOption]
+    actions: list[Action]
+
+
+def _plan_rows(plan: ActionPlan) -> _PlanRows:
+    """Six queries: periods, statuses, actions and their recommendations, officers, milestones."""
+    periods = list(plan.periods.order_by("month"))
+    statuses = {status.pk: status for status in plan.statuses.order_by("order", "pk")}
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .prefetch_related(
+            "recommendations",
+            "leads",
+            "chief_officers",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.order_by("order", "pk").prefetch_related(
+                    "leads"
+                ),
+            ),
+        )
+        .order_by("sort_key", "pk")
+    )
+    return _PlanRows(periods=periods, statuses=statuses, actions=actions)
+
+
+def _updates_for(
+    periods: list[ReportingPeriod], statuses: dict[int, StatusOption]
+) -> dict[tuple[int, str, int], UpdateView]:
+    """The updates of the given periods, keyed (period pk, "action"|"milestone", item pk)."""
+    if not periods:
+        return {}
+    labels = dict(ProgressUpdate.Workflow.choices)
+    updates: dict[tuple[int, str, int], UpdateView] = {}
+    rows = ProgressUpdate.objects.filter(period__in=periods).values_list(
+        "period_id",
+        "action_id",
+        "milestone_id",
+        "status_id",
+        "direction",
+        "progress",
+        "risk",
+        "actual_finish",
+        "workflow_state",
+    )
+    for period_id, action_id, milestone_id, status_id, *rest in rows:
+        direction, progress, risk, actual_finish, workflow = rest
+        key = (
+            (period_id, "milestone", milestone_id)
+            if milestone_id
+            else (period_id, "action", action_id)
+        )
+        updates[key] = UpdateView(
+            status=statuses.get(status_id),
+            direction=direction,
+            progress=progress,
+            risk=risk,
+            actual_finish=actual_finish,
+            workflow_state=workflow,
+            workflow_label=labels.get(workflow, workflow),
+        )
+    return updates
+
+
+def _period_ref(period: ReportingPeriod) -> PeriodRef:
+    return PeriodRef(
+        pk=period.pk,
+        month=period.month,
+        is_closed=period.is_closed,
+        closed_at=period.closed_at,
+        amended_at=period.amended_at,
+        overview=period.overview,
+        risks=period.risks,
+        amendments=period.amendments,
+    )
+
+
+def _person(officer) -> Person:
+    return Person(
+        pk=officer.pk,
+        name=str(officer),
+        short_name=officer.name,
+        role=officer.role_title,
+    )
+
+
+# The import keeps an exact day from a spreadsheet's date cell as "05/01/2026".
+_EXACT_DAY_TEXT = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+
+def _date_label(value: datetime.date | None, text: str) -> str:
+    """Month-only dates ("Sep-08", or a first or last day) read "Sep 2008"; others in full."""
+    if value is None:
+        return text
+    exact_text = bool(_EXACT_DAY_TEXT.match(text.strip()))
+    if not exact_text and (
+        text or value.day == 1 or value == months.month_last_day(value)
+    ):
+        return f"{value:%b %Y}"
+    return f"{value.day} {value:%b %Y}"
+
+
+def _effective_finish(
+    item: Action | Milestone, update: UpdateView | None, period: PeriodRef
+) -> tuple[datetime.date | None, str]:
+    """The actual finish in force at the period's end (DatedUnit.actual_finish_at), with
+    its label: the source's text while it still describes that date."""
+    finish = item.actual_finish_at(period, update)
+    text = item.actual_finish_text if finish == item.actual_finish else ""
+    return finish, _date_label(finish, text) if finish else ""
+
+
+# ---------------------------------------------------------------------------------------
+# Building the items
+
+
+def period_for_plan(
+    *, plan: ActionPlan, month: datetime.date | None, periods: list | None = None
+) -> ReportingPeriod:
+    """The plan's period of that month; by default the latest closed one, else the open one."""
+    periods = list(plan.periods.order_by("month")) if periods is None else periods
+    if month is not None:
+        for period in periods:
+            if period.month == month:
+                return period
+        raise ReportError(f"The plan has no reporting period for {month:%B %Y}.")
+    period = ReportingPeriod.pick_reported(periods)
+    if period is None:
+        raise ReportError("The plan has no reporting periods yet.")
+    return period
+
+
+@dataclass
+class _ActionContext:
+    """What an action's rows share: its recommendations, officers and page."""
+
+    action: Action
+    recommendations: list[RecommendationRef]
+    leads: list[Person]
+    chief_officers: list[Person]
+    url: str
+    # Each milestone's own leads, where they differ from the action's.
+    milestone_leads: dict[int, list[Person]]
+
+
+def _report_item(
+    item: Action | Milestone,
+    kind: str,
+    shared: _ActionContext,
+    updates: dict[tuple[int, str, int], UpdateView],
+    period: PeriodRef,
+    previous: PeriodRef | None,
+) -> ReportItem:
+    this = updates.get((period.pk, kind, item.pk))
+    this_status = this.status if this else None
+    last = updates.get((previous.pk, kind, item.pk)) if previous else None
+    finish, finish_label = _effective_finish(item, this, period)
+    action = shared.action
+    if kind == "milestone":
+        number = f"{action.number} {item.label}".strip()
+        own_leads = shared.milestone_leads[item.pk]
+        values = {
+            "label": item.label,
+            "aim": "",
+            "text": item.text or action.text,
+            "own_text": item.text,
+            "leads": own_leads or shared.leads,
+            "own_leads": own_leads,
+        }
+    else:
+        number = action.number
+        values = {
+            "label": "",
+            "aim": action.aim,
+            "text": action.text,
+            "own_text": action.text,
+            "leads": shared.leads,
+            "own_leads": shared.leads,
+        }
+    report_item = ReportItem(
+        kind=kind,
+        pk=item.pk,
+        action_pk=action.pk,
+        number=number,
+        success_criteria=item.success_criteria,
+        plan_start=item.plan_start,
+        plan_finish=item.plan_finish,
+        actual_finish=finish,
+        plan_start_label=_date_label(item.plan_start, item.plan_start_text),
+        plan_finish_label=_date_label(item.plan_finish, item.plan_finish_text),
+        actual_finish_label=finish_label,
+        chief_officers=shared.chief_officers,
+        recommendations=shared.recommendations,
+        this_month=this,
+        last_month=last,
+        url=shared.url,
+        **values,
+    )
+    dates = report_item.dates
+    report_item.is_complete = dates.is_complete(on=period.last_day, status=this_status)
+    report_item.is_overdue = dates.is_overdue(on=period.last_day, status=this_status)
+    report_item.reasons = _exception_reasons(report_item)
+    return report_item
+
+
+def _action_contexts(rows: _PlanRows, plan_slug: str) -> list[_ActionContext]:
+    """What every month's rows of each action share, built once per report."""
+    return [
+        _ActionContext(
+            action=action,
+            recommendations=[
+                RecommendationRef(number=rec.number, text=rec.text)
+                for rec in action.recommendations.all()
+            ],
+            leads=[_person(officer) for officer in action.leads.all()],
+            chief_officers=[_person(o) for o in action.chief_officers.all()],
+            url=reverse("actionplans:action_detail", args=[plan_slug, action.pk]),
+            milestone_leads={
+                milestone.pk: [_person(officer) for officer in milestone.leads.all()]
+                for milestone in action.milestones.all()
+            },
+        )
+        for action in rows.actions
+    ]
+
+
+def _items(
+    rows: _PlanRows,
+    updates: dict[tuple[int, str, int], UpdateView],
+    period: PeriodRef,
+    previous: PeriodRef | None,
+    plan_slug: str,
+    contexts: list[_ActionContext] | None = None,
+) -> list[ActionBlock]:
+    blocks = []
+    for shared in contexts or _action_contexts(rows, plan_slug):
+        action = shared.action
+        milestones = [
+            _report_item(milestone, "milestone", shared, updates, period, previous)
+            for milestone in action.milestones.all()
+        ]
+        action_item = _report_item(action, "action", shared, updates, period, previous)
+        if milestones:
+            # The milestones are the dated units: the action row is their heading, and
+            # is an exception only through them (its own dates span theirs).
+            action_item.reasons = []
+        blocks.append(
+            ActionBlock(
+                action=action_item,
+                milestones=milestones,
+                has_milestones=bool(milestones),
+            )
+        )
+    return blocks
+
+
+_DETERIORATING = Direction.DETERIORATING
+_DETERIORATING_REASON = f"{_DETERIORATING.words.capitalize()} {_DETERIORATING.arrow}"
+
+
+def _exception_reasons(item: ReportItem) -> list[str]:
+    """Why the item belongs in the exceptions report (empty when it does not)."""
+    reasons = []
+    status = item.status
+    if status is not None and status.is_exception:
+        reasons.append(status.label)
+    if item.is_overdue:
+        reasons.append("Overdue")
+    if item.this_month and item.this_month.direction == _DETERIORATING:
+        reasons.append(_DETERIORATING_REASON)
+    last = item.last_month.status if item.last_month else None
+    if status_has_slipped(last=last, now=status):
+        reasons.append(f"Slipped from {last.label}")
+    return reasons

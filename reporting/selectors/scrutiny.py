@@ -1,0 +1,75 @@
+"""The scrutiny pack: the cover report, then the summary and progress of the quarter."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from actionplans.models import ActionPlan
+from lib import months
+
+from ..models import ScrutinyReport
+from .dashboard import MonthCounts, _month_series
+from .items import Kind, PeriodRef, ReportFilters, _plan_rows
+from .period import PeriodReport, period_report_build
+
+
+@dataclass
+class ScrutinyPack:
+    plan: ActionPlan
+    quarter_start: datetime.date
+    cover: ScrutinyReport | None
+    report: PeriodReport | None  # the summary and progress of the quarter's last month
+    months: list[MonthCounts]
+    status_labels: list[str]
+    kind: str = Kind.SCRUTINY
+    filters: ReportFilters = field(default_factory=ReportFilters)
+
+    @property
+    def title(self) -> str:
+        return Kind.TITLES[self.kind]
+
+    @property
+    def quarter_label(self) -> str:
+        return months.quarter_label(self.quarter_start)
+
+    @property
+    def quarter_key(self) -> str:
+        return months.quarter_key(self.quarter_start)
+
+    @property
+    def period(self) -> PeriodRef | None:
+        return self.report.period if self.report else None
+
+    @property
+    def is_draft(self) -> bool:
+        """Draft until every month of the quarter the plan reports on is closed."""
+        return not self.months or any(not m.period.is_closed for m in self.months)
+
+    @property
+    def subtitle(self) -> str:
+        return self.quarter_label
+
+
+def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> ScrutinyPack:
+    """The cover report, then the summary and progress of the quarter's last reported month."""
+    quarter = months.quarter_start(quarter)
+    month_list = months.quarter_months(quarter)
+    cover = ScrutinyReport.objects.filter(plan=plan, quarter=quarter).first()
+    rows = _plan_rows(plan)
+    in_quarter = [p for p in rows.periods if p.month in month_list]
+    report = None
+    if in_quarter:
+        report = period_report_build(
+            plan=plan, kind=Kind.PROGRESS, month=in_quarter[-1].month
+        )
+    series, _ = _month_series(rows, in_quarter, plan.slug)
+    labels = [s.label for s in rows.statuses.values()]
+    if any(c.status is None and c.this_month for m in series for c in m.counts):
+        labels.append("No status")
+    return ScrutinyPack(
+        plan=plan,
+        quarter_start=quarter,
+        cover=cover,
+        report=report,
+        months=series,
+        status_labels=labels,
+    )
