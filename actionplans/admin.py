@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
@@ -36,6 +37,55 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _OneCouncilForm(forms.ModelForm):
+    """Officers chosen for an action or milestone must be officers of the plan's council.
+
+    The admin's officer search lists every council's officers (it cannot know the plan),
+    so the choice is checked here, with a message, before the database guard refuses it.
+    """
+
+    officer_fields: tuple[str, ...] = ()
+
+    def _plan(self) -> ActionPlan | None:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        plan = self._plan()
+        if plan is None:
+            return data
+        for name in self.officer_fields:
+            strangers = [
+                str(officer)
+                for officer in data.get(name) or []
+                if officer.organisation_id != plan.organisation_id
+            ]
+            if strangers:
+                self.add_error(
+                    name,
+                    f"Not an officer of {plan.organisation}: {', '.join(strangers)}. "
+                    "Choose the council's own officer.",
+                )
+        return data
+
+
+class ActionAdminForm(_OneCouncilForm):
+    officer_fields = ("leads", "chief_officers")
+
+    def _plan(self) -> ActionPlan | None:
+        return self.cleaned_data.get("plan")
+
+
+class MilestoneAdminForm(_OneCouncilForm):
+    officer_fields = ("leads",)
+
+    def _plan(self) -> ActionPlan | None:
+        action = self.cleaned_data.get("action") or getattr(
+            self.instance, "action", None
+        )
+        return action.plan if action is not None else None
+
+
 class StatusOptionInline(admin.TabularInline):
     model = StatusOption
     extra = 0
@@ -65,9 +115,10 @@ class StatusOptionAdmin(SimpleHistoryAdmin):
 @admin.register(Officer)
 class OfficerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [OfficerResource]
-    list_display = ["name", "role_title", "initials", "email", "user"]
-    search_fields = ["name", "role_title", "initials", "email"]
-    list_filter = [("user", admin.EmptyFieldListFilter)]
+    list_display = ["name", "role_title", "initials", "organisation", "email", "user"]
+    search_fields = ["name", "role_title", "initials", "email", "organisation__name"]
+    list_filter = ["organisation", ("user", admin.EmptyFieldListFilter)]
+    list_select_related = ["organisation", "user"]
     autocomplete_fields = ["user"]
 
 
@@ -81,6 +132,7 @@ class PlanMembershipAdmin(SimpleHistoryAdmin):
 
 class MilestoneInline(admin.StackedInline):
     model = Milestone
+    form = MilestoneAdminForm
     extra = 0
     autocomplete_fields = ["leads"]
     fields = [
@@ -95,6 +147,7 @@ class MilestoneInline(admin.StackedInline):
 
 @admin.register(Action)
 class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = ActionAdminForm
     resource_classes = [ActionResource]
     list_display = [
         "number",
@@ -128,6 +181,7 @@ class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = MilestoneAdminForm
     resource_classes = [MilestoneResource]
     list_display = [
         "__str__",

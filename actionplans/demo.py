@@ -54,11 +54,12 @@ def demo_plans_load() -> list[ActionPlan]:
     return plans
 
 
-def _demo_officer(demo: DemoUser) -> Officer | None:
+def _demo_officer(demo: DemoUser, *, plan: ActionPlan) -> Officer | None:
+    officers = Officer.objects.in_organisation(plan.organisation_id)
     if demo.officer_name:
-        return Officer.objects.filter(name=demo.officer_name).first()
+        return officers.filter(name=demo.officer_name).first()
     if demo.officer_role:
-        return Officer.objects.filter(name="", role_title=demo.officer_role).first()
+        return officers.filter(name="", role_title=demo.officer_role).first()
     return None
 
 
@@ -74,7 +75,7 @@ def demo_users_load() -> list[DemoUser]:
         user.is_staff = user.is_superuser = demo.username == "admin"
         user.set_password(DEMO_PASSWORD)
         user.save()
-        officer = _demo_officer(demo)
+        officer = _demo_officer(demo, plan=leeds)
         if officer is not None and officer.user_id != user.pk:
             officer.user = user
             officer.save()

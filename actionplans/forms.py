@@ -1,15 +1,19 @@
 """Forms only validate; the services in services.py do the writing."""
 
-import datetime
-
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils import timezone
 
+from lib import months
+from lib.text import is_blank
+
 from .models import Action, ProgressUpdate, ReportingPeriod, StatusOption
 from .permissions import ActionAccess
+from .rules import update_values_problems
 from .selectors import updates_for_action
-from .services import UPDATE_FIELDS, Change, ItemValues
+from .services import UPDATE_FIELDS, Change, ItemKey, ItemValues
+from .services import item_key as _key
 
 # An error summary entry: the id its link goes to, "<item> <field label>", the message.
 SummaryError = tuple[str, str, str]
@@ -81,6 +85,8 @@ class ItemUpdateForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.item, self.period, self.submit = item, period, submit
         self.statuses = statuses
+        for name in ("progress", "risk"):
+            _limit_to_model(self.fields[name], ProgressUpdate, name)
         self.fields["status"].queryset = StatusOption.objects.filter(
             pk__in=[s.pk for s in statuses]
         )
@@ -99,49 +105,25 @@ class ItemUpdateForm(forms.Form):
                 choices=ProgressUpdate.Direction.choices
             )
 
-    def clean_actual_finish(self) -> datetime.date | None:
-        finish = self.cleaned_data["actual_finish"]
-        if finish is None:
-            return None
-        if finish > timezone.localdate():
-            raise forms.ValidationError(
-                "The actual finish cannot be in the future.", code="future"
-            )
-        start = self.item.plan_start
-        if start and finish < start:
-            raise forms.ValidationError(
-                f"The actual finish cannot be before the plan start ({start:%d/%m/%Y}).",
-                code="before_start",
-            )
-        return finish
-
     def clean(self):
         data = super().clean()
         status: StatusOption | None = data.get("status")
-        finish = data.get("actual_finish")
-        complete = [s.label for s in self.statuses if s.counts_as_complete]
-        if (
-            status
-            and status.counts_as_complete
-            and finish is None
-            and ("actual_finish" not in self.errors)
-        ):
-            self.add_error(
-                "actual_finish",
-                forms.ValidationError(
-                    f"Enter the actual finish: {status.label} means the work is complete.",
-                    code="complete_needs_finish",
-                ),
-            )
-        if finish and status is not None and not status.counts_as_complete:
-            self.add_error(
-                "status",
-                forms.ValidationError(
-                    f"An item with an actual finish is complete: choose "
-                    f"{' or '.join(complete)}, or clear the actual finish.",
-                    code="finish_needs_complete",
-                ),
-            )
+        if "actual_finish" not in self.errors:
+            # The spreadsheet import checks the same rules (update_values_problems).
+            for problem in update_values_problems(
+                status_label=status.label if status else None,
+                status_counts_as_complete=bool(status and status.counts_as_complete),
+                complete_labels=[
+                    s.label for s in self.statuses if s.counts_as_complete
+                ],
+                actual_finish=data.get("actual_finish"),
+                plan_start=self.item.plan_start,
+                today=timezone.localdate(),
+            ):
+                self.add_error(
+                    problem.field,
+                    forms.ValidationError(problem.message, code=problem.code),
+                )
         if self.submit and status is None and "status" not in self.errors:
             self.add_error(
                 "status",
@@ -170,6 +152,46 @@ class ItemUpdateForm(forms.Form):
             if name in self.fields
             for error in errors
         ]
+
+
+def _limit_to_model(field: forms.CharField, model, name: str) -> None:
+    """Give a form field the max_length of the model field it is saved to, if it has one.
+
+    Read when the form is made rather than when the module loads, so the limit is the
+    model's as it stands, and the form keeps no second copy of it.
+    """
+    limit = model._meta.get_field(name).max_length
+    if limit is None:
+        return
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+def month_refusal(
+    posted: str | None, *, period: ReportingPeriod | None, outcome: str
+) -> str | None:
+    """Why a form posted for another month than the open one is refused, or None.
+
+    The update and sign-off pages carry the month they were shown for (`month`,
+    "2009-09"): without it, a September page posted after September closed would be
+    saved into October. A post without the field (not from one of these pages) is
+    taken as meant for the open month. `outcome` ends the message: "your changes were
+    not saved".
+    """
+    if not posted or (period is not None and posted == months.month_key(period.month)):
+        return None
+    try:
+        month = months.month_parse(posted)
+    except ValueError:
+        shown = "This form is for a month that is not open"
+    else:
+        later = period is not None and month > period.month
+        shown = f"This form is for {month:%B %Y}, which is " + (
+            "not open yet" if later else "closed"
+        )
+    now = f"{period} is now open" if period else "no month is open for updates now"
+    return f"{shown}; {now}: {outcome}."
 
 
 def _anchor(bound_field: forms.BoundField) -> str:
@@ -333,18 +355,73 @@ class ActionUpdateForms:
         return [s.pk for s in self.statuses if s.counts_as_complete]
 
 
-def _key(item) -> tuple[int | None, int | None]:
-    """An item's key in updates_for_action: (action_id, milestone_id)."""
-    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
+class SignoffForm(forms.Form):
+    """What the sign-off page showed: its month and the version of each item's update.
+
+    Both of the page's forms (approve, return) carry these as hidden fields, so that a
+    decision on values that changed since, or on another month, is refused.
+    """
+
+    month = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        action: Action,
+        period: ReportingPeriod | None,
+        current: dict[ItemKey, ProgressUpdate],
+    ):
+        month = months.month_key(period.month) if period else ""
+        # No ids: the page repeats these fields in both of its forms.
+        super().__init__(data, initial={"month": month}, auto_id=False)
+        self.names = {}
+        for item in [action, *action.milestones.all()]:
+            name = (
+                "action-version" if isinstance(item, Action) else f"m{item.pk}-version"
+            )
+            update = current.get(_key(item))
+            self.fields[name] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,
+                initial=update.version if update else 0,
+            )
+            self.names[name] = _key(item)
+
+    def seen(self) -> dict[ItemKey, int] | None:
+        """The versions the page showed, for update_approve and update_return.
+
+        None when the post carries none (not from the sign-off page). A missing or
+        damaged version counts as "no update shown", so any update there now is a
+        change the approver has not seen.
+        """
+        if not any(name in self.data for name in self.names):
+            return None
+        self.is_valid()
+        return {
+            key: self.cleaned_data.get(name) or 0 for name, key in self.names.items()
+        }
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What does the lead need to change?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
         error_messages={"required": "Say what the lead needs to change."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_to_model(self.fields["comment"], ProgressUpdate, "review_comment")
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"]
+        if is_blank(comment):
+            raise forms.ValidationError(
+                "Say what the lead needs to change.", code="required"
+            )
+        return comment
 
 
 class NarrativeForm(forms.ModelForm):
@@ -366,7 +443,7 @@ class NarrativeForm(forms.ModelForm):
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
-        if self.instance.is_closed and not reason:
+        if self.instance.is_closed and is_blank(reason):
             raise forms.ValidationError(
                 "Give the reason for amending a closed month.", code="required"
             )
@@ -379,6 +456,14 @@ class AmendmentReasonForm(forms.Form):
         max_length=500,
         error_messages={"required": "Give the reason for the amendment."},
     )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"]
+        if is_blank(reason):
+            raise forms.ValidationError(
+                "Give the reason for the amendment.", code="required"
+            )
+        return reason
 
 
 class ClosePeriodForm(forms.Form):

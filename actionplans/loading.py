@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from lib import months
+from organisations.models import Organisation
 from recommendations.models import Inspection, Judgment, Recommendation, Theme
 
 from .models import (
@@ -92,7 +94,7 @@ class PlanLoader:
             obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            self._save(obj)
+            self.save_row(obj)
             self._created.add((model, obj.pk))
             self.report.record(obj, None)
             return obj
@@ -102,7 +104,7 @@ class PlanLoader:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            self._save(obj)
+            self.save_row(obj)
         self.report.record(obj, changed)
         return obj
 
@@ -118,7 +120,8 @@ class PlanLoader:
             manager.instance._history_user = self.user
             manager.set(wanted)
 
-    def _save(self, obj: models.Model) -> None:
+    def save_row(self, obj: models.Model) -> None:
+        """Validate and save one row; a subclass may add to it (imports bump versions)."""
         if self.user is not None:
             obj._history_user = self.user
         obj.full_clean(validate_unique=False, validate_constraints=False)
@@ -157,6 +160,9 @@ class PlanLoader:
             officer["key"]: self.upsert(
                 Officer,
                 lookup={
+                    # Only ever this council's officers: every council has a "Director
+                    # of Adult Social Services", and they are different people.
+                    "organisation": inspection.organisation,
                     "name": officer.get("name", ""),
                     "role_title": officer.get("role_title", ""),
                     "initials": officer.get("initials", ""),
@@ -190,10 +196,13 @@ class PlanLoader:
         judgments = data.pop("judgments", [])
         for name in ("inspected_from", "inspected_to", "published_on"):
             data[name] = _date(data.get(name))
+        organisation = self.upsert(
+            Organisation, lookup={"name": data.pop("organisation")}, values={}
+        )
         inspection = self.upsert(
             Inspection,
             lookup={
-                "organisation": data.pop("organisation"),
+                "organisation": organisation,
                 "title": data.pop("title"),
             },
             values=data,
@@ -207,6 +216,17 @@ class PlanLoader:
         return inspection
 
     def _load_plan(self, meta: dict[str, Any], inspection: Inspection) -> ActionPlan:
+        taken = (
+            ActionPlan.objects.filter(slug=meta["slug"])
+            .exclude(inspection__organisation=inspection.organisation)
+            .exists()
+        )
+        if taken:
+            # Never move a plan from one council to another by loading a document.
+            raise ValidationError(
+                f"The plan address “{meta['slug']}” belongs to another council's plan: "
+                "choose another address."
+            )
         return self.upsert(
             ActionPlan,
             lookup={"slug": meta["slug"]},

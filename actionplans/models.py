@@ -4,12 +4,14 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from lib import months
+from lib import limits, months
+from organisations.models import Organisation
 from recommendations.models import Inspection, Recommendation
 from recommendations.numbering import number_sort_key
 
@@ -33,6 +35,11 @@ def _finish_not_before_start(prefix: str) -> models.CheckConstraint:
     )
 
 
+class ActionPlanQuerySet(models.QuerySet):
+    def in_organisation(self, organisation_id: int) -> "ActionPlanQuerySet":
+        return self.filter(inspection__organisation_id=organisation_id)
+
+
 class ActionPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -47,13 +54,14 @@ class ActionPlan(models.Model):
     owner = models.CharField(
         max_length=255, help_text="The council and service that own the plan."
     )
-    introduction = models.TextField(blank=True)
+    introduction = models.TextField(blank=True, **limits.at_most(limits.LONG_TEXT))
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -64,6 +72,15 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actionplans:plan_detail", args=[self.slug])
+
+    @property
+    def organisation_id(self) -> int:
+        """The council that owns the plan: the one its inspection inspected."""
+        return self.inspection.organisation_id
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.inspection.organisation
 
     def open_period(self) -> "ReportingPeriod | None":
         """The month open for updates (at most one)."""
@@ -178,10 +195,18 @@ class OfficerQuerySet(models.QuerySet):
             return None
         return self.filter(user=user).first()
 
+    def in_organisation(self, organisation_id: int) -> "OfficerQuerySet":
+        return self.filter(organisation_id=organisation_id)
+
 
 class Officer(models.Model):
-    """A lead or chief officer. Chief officers are often only a role ("Director of ...")."""
+    """A lead or chief officer of one council. Chief officers are often only a role
+    ("Director of ..."), which every council has: so an officer is only ever matched,
+    chosen or given access within their own organisation."""
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="officers"
+    )
     name = models.CharField(max_length=150, blank=True)
     role_title = models.CharField(max_length=255, blank=True)
     initials = models.CharField(max_length=10, blank=True)
@@ -205,8 +230,8 @@ class Officer(models.Model):
                 name="officer_has_name_or_role",
             ),
             models.UniqueConstraint(
-                fields=["name", "role_title", "initials"],
-                name="officer_unique_identity",
+                fields=["organisation", "name", "role_title", "initials"],
+                name="officer_unique_identity_per_organisation",
             ),
         ]
 
@@ -216,6 +241,18 @@ class Officer(models.Model):
         if self.initials:
             return f"{self.role_title} - {self.initials}"
         return self.name or self.role_title
+
+    def clean(self) -> None:
+        """A user belongs to one council: an officer's user has no role elsewhere."""
+        if not (self.user_id and self.organisation_id):
+            return
+        elsewhere = PlanMembership.objects.filter(user_id=self.user_id).exclude(
+            plan__inspection__organisation_id=self.organisation_id
+        )
+        if elsewhere.exists():
+            raise ValidationError(
+                {"user": "This user has a role on another council's plans."}
+            )
 
 
 class PlanMembership(models.Model):
@@ -246,6 +283,33 @@ class PlanMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.plan}"
+
+    def clean(self) -> None:
+        """A user belongs to one council: their officer record's, or their plans'."""
+        if not (self.plan_id and self.user_id):
+            return
+        council = self.plan.organisation
+        officer = Officer.objects.filter(user_id=self.user_id).first()
+        if officer is not None and officer.organisation_id != council.pk:
+            raise ValidationError(
+                {
+                    "user": f"{self.user} is an officer of {officer.organisation}, "
+                    f"not of {council}."
+                }
+            )
+        elsewhere = (
+            PlanMembership.objects.filter(user_id=self.user_id)
+            .exclude(plan__inspection__organisation=council)
+            .select_related("plan__inspection__organisation")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ValidationError(
+                {
+                    "user": f"{self.user} already has a role on "
+                    f"{elsewhere.plan.organisation}'s plans, not {council}'s."
+                }
+            )
 
 
 # --- Dated units: the QuerySet forms of the rules in rules.py -------------------------------
@@ -353,6 +417,19 @@ class ActionQuerySet(DatedUnitQuerySet):
     _item = "action"
     _plan = "plan"
 
+    def for_officer(self, officer: "Officer") -> "ActionQuerySet":
+        """The actions an officer leads, leads a milestone of, or is accountable for,
+        in the officer's own council only."""
+        return (
+            self.filter(
+                Q(leads=officer)
+                | Q(chief_officers=officer)
+                | Q(milestones__leads=officer)
+            )
+            .filter(plan__inspection__organisation_id=officer.organisation_id)
+            .distinct()
+        )
+
 
 class Action(DatedUnit, models.Model):
     plan = models.ForeignKey(
@@ -362,8 +439,10 @@ class Action(DatedUnit, models.Model):
         max_length=20, help_text='As written, e.g. "1.1" or "4.2 (a)".'
     )
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
-    aim = models.TextField("aim / outcome", blank=True)
-    text = models.TextField("action")
+    aim = models.TextField(
+        "aim / outcome", blank=True, **limits.at_most(limits.SHORT_TEXT)
+    )
+    text = models.TextField("action", **limits.at_most(limits.SHORT_TEXT))
     recommendations = models.ManyToManyField(
         Recommendation, related_name="actions", blank=True
     )
@@ -384,8 +463,10 @@ class Action(DatedUnit, models.Model):
     actual_finish_text = models.CharField(
         "actual finish (as written)", max_length=100, blank=True
     )
-    success_criteria = models.TextField(blank=True)
-    outcomes = models.TextField("outcomes for users and carers", blank=True)
+    success_criteria = models.TextField(blank=True, **limits.at_most(limits.SHORT_TEXT))
+    outcomes = models.TextField(
+        "outcomes for users and carers", blank=True, **limits.at_most(limits.SHORT_TEXT)
+    )
     cross_references = models.ManyToManyField(
         "self", symmetrical=False, related_name="referenced_by", blank=True
     )
@@ -426,8 +507,10 @@ class Milestone(DatedUnit, models.Model):
     )
     label = models.CharField(max_length=10, help_text='For example "(b)".')
     order = models.PositiveIntegerField(default=0)
-    text = models.TextField("sub-action", blank=True)
-    success_criteria = models.TextField(blank=True)
+    text = models.TextField(
+        "sub-action", blank=True, **limits.at_most(limits.SHORT_TEXT)
+    )
+    success_criteria = models.TextField(blank=True, **limits.at_most(limits.SHORT_TEXT))
     plan_start = models.DateField(null=True, blank=True)
     plan_finish = models.DateField(null=True, blank=True)
     actual_finish = models.DateField(null=True, blank=True)
@@ -498,9 +581,11 @@ class ReportingPeriod(models.Model):
     # Set by every recorded amendment of the closed month, so that stored reports of the
     # month are made again with the correction.
     amended_at = models.DateTimeField(null=True, blank=True)
-    overview = models.TextField(blank=True)
-    risks = models.TextField(blank=True)
-    amendments = models.TextField("amendments to the action plan", blank=True)
+    overview = models.TextField(blank=True, **limits.at_most(limits.LONG_TEXT))
+    risks = models.TextField(blank=True, **limits.at_most(limits.LONG_TEXT))
+    amendments = models.TextField(
+        "amendments to the action plan", blank=True, **limits.at_most(limits.LONG_TEXT)
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
     history = HistoricalRecords()
@@ -642,14 +727,20 @@ class ProgressUpdate(UpdateShown, models.Model):
         StatusOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     direction = models.CharField(max_length=20, choices=Direction.choices, blank=True)
-    progress = models.TextField("progress narrative", blank=True)
-    risk = models.TextField("risk narrative", blank=True)
+    progress = models.TextField(
+        "progress narrative", blank=True, **limits.at_most(limits.NARRATIVE)
+    )
+    risk = models.TextField(
+        "risk narrative", blank=True, **limits.at_most(limits.NARRATIVE)
+    )
     actual_finish = models.DateField(null=True, blank=True)
     workflow_state = models.CharField(
         max_length=20, choices=Workflow.choices, default=Workflow.DRAFT
     )
     review_comment = models.TextField(
-        blank=True, help_text="The chief officer's reason for returning the update."
+        blank=True,
+        **limits.at_most(limits.COMMENT),
+        help_text="The chief officer's reason for returning the update.",
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -694,3 +785,43 @@ class ProgressUpdate(UpdateShown, models.Model):
     def __str__(self) -> str:
         item = self.action or self.milestone
         return f"{item} – {self.period}"
+
+
+# --- Councils kept apart ---------------------------------------------------------------------
+
+
+def _officers_of_the_plans_council(
+    sender, instance, action: str, reverse: bool, model, pk_set, **kwargs
+) -> None:
+    """Refuse to link an officer to another council's action or milestone.
+
+    A many-to-many link cannot carry a database constraint across tables, so this check
+    stands in for one on every path that links officers: forms, the admin, imports, code.
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:  # action.leads.add(officers): instance is the item
+        plan_id = instance.plan_id if isinstance(instance, Action) else None
+        if plan_id is None:
+            plan_id = instance.action.plan_id
+        strangers = Officer.objects.filter(pk__in=pk_set).exclude(
+            organisation__inspections__plans__id=plan_id
+        )
+        named = [str(officer) for officer in strangers]
+    else:  # officer.led_actions.add(items): instance is the officer
+        path = "plan" if model is Action else "action__plan"
+        items = model.objects.filter(pk__in=pk_set).exclude(
+            **{f"{path}__inspection__organisation_id": instance.organisation_id}
+        )
+        named = [str(instance)] if items.exists() else []
+    if named:
+        raise ValidationError(
+            f"{', '.join(named)} is not an officer of this plan's council: "
+            "choose one of the council's own officers."
+        )
+
+
+for _relation in (Action.leads, Action.chief_officers, Milestone.leads):
+    models.signals.m2m_changed.connect(
+        _officers_of_the_plans_council, sender=_relation.through
+    )

@@ -3,15 +3,27 @@
 Roles: admins (superusers) may do everything; a plan coordinator and a board viewer hold a
 PlanMembership; leads and chief officers are known from the actions their Officer record
 leads or is accountable for.
+
+Councils are kept apart: a user with an Officer record belongs to that officer's
+organisation, and no role gives them anything on another council's plan.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Action, ActionPlan, Officer, PlanMembership
+from .models import (
+    Action,
+    ActionPlan,
+    Milestone,
+    Officer,
+    PlanMembership,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from .selectors import plans_for_user
 
 
@@ -21,6 +33,8 @@ def user_is_coordinator(user: AbstractBaseUser, plan: ActionPlan) -> bool:
         return False
     if user.is_superuser:
         return True
+    if not _same_council(Officer.objects.for_user(user), plan):
+        return False
     return PlanMembership.objects.filter(
         plan=plan, user=user, role=PlanMembership.Role.COORDINATOR
     ).exists()
@@ -76,7 +90,7 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
     if user_is_coordinator(user, action.plan):
         return ActionAccess(True, frozenset(milestone_ids), True, True)
     officer = Officer.objects.for_user(user)
-    if officer is None:
+    if officer is None or not _same_council(officer, action.plan):
         return ActionAccess(False, frozenset(), False, False)
     chief = action.chief_officers.filter(pk=officer.pk).exists()
     lead = action.leads.filter(pk=officer.pk).exists()
@@ -86,3 +100,57 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
         action.milestones.filter(leads=officer).values_list("pk", flat=True)
     )
     return ActionAccess(False, own, False, False)
+
+
+def _same_council(officer: Officer | None, plan: ActionPlan) -> bool:
+    """False only for a user whose officer record is another council's."""
+    return officer is None or officer.organisation_id == plan.organisation_id
+
+
+def approval_refusals(*, user, actions: list[Action]) -> dict[int, str]:
+    """Why the user may not approve each action's updates awaiting sign-off, by action id.
+
+    Nobody signs off their own work: a chief officer who leads the action, leads one of
+    its submitted milestones or saved one of its submitted updates leaves the sign-off to
+    a plan coordinator (or another chief officer, for an update they only saved).
+    Coordinators and admins, who run the plan, may approve anything. An action absent
+    from the answer is one the user may approve. A fixed number of queries.
+    """
+    if not actions:
+        return {}
+    coordinated = coordinated_plan_ids(user)
+    if coordinated is None:
+        return {}
+    ids = [a.pk for a in actions if a.plan_id not in coordinated]
+    if not ids:
+        return {}
+    submitted = ProgressUpdate.objects.filter(
+        Q(action_id__in=ids) | Q(milestone__action_id__in=ids),
+        workflow_state=ProgressUpdate.Workflow.SUBMITTED,
+        period__state=ReportingPeriod.State.OPEN,
+    )
+    refusals = {
+        action_id or milestone_action_id: (
+            "You submitted this update, so another chief officer or a plan "
+            "coordinator signs it off."
+        )
+        for action_id, milestone_action_id in submitted.filter(
+            author_id=user.pk
+        ).values_list("action_id", "milestone__action_id")
+    }
+    officer = Officer.objects.for_user(user)
+    if officer is None:
+        return refusals
+    for milestone in Milestone.objects.filter(
+        leads=officer, updates__in=submitted
+    ).select_related("action"):
+        refusals[milestone.action_id] = (
+            f"You lead {milestone.number}, so a plan coordinator signs it off."
+        )
+    for action_id in Action.objects.filter(pk__in=ids, leads=officer).values_list(
+        "pk", flat=True
+    ):
+        refusals[action_id] = (
+            "You lead this action, so a plan coordinator signs it off."
+        )
+    return refusals

@@ -9,6 +9,7 @@ exported from another installation updates rows rather than duplicating them. Wh
 from import_export import fields, resources, widgets
 
 from lib.spreadsheets import FormulaSafeExport
+from organisations.models import Organisation
 
 from .models import Action, ActionPlan, Milestone, Officer
 
@@ -30,10 +31,16 @@ class _ActionWidget(widgets.ForeignKeyWidget):
 
 
 class OfficerResource(FormulaSafeExport, resources.ModelResource):
+    organisation = fields.Field(
+        attribute="organisation",
+        column_name="organisation",
+        widget=widgets.ForeignKeyWidget(Organisation, "name"),
+    )
+
     class Meta:
         model = Officer
-        fields = ("name", "role_title", "initials", "email")
-        import_id_fields = ("name", "role_title", "initials")
+        fields = ("organisation", "name", "role_title", "initials", "email")
+        import_id_fields = ("organisation", "name", "role_title", "initials")
         skip_unchanged = True
         report_skipped = True
         use_transactions = True

@@ -174,3 +174,63 @@ class UnitDates(DatedUnit):
     plan_start: datetime.date | None
     plan_finish: datetime.date | None
     actual_finish: datetime.date | None
+
+
+@dataclass(frozen=True)
+class UpdateProblem:
+    """Why a progress update's values cannot be saved: the field at fault and a message."""
+
+    field: str  # "status" or "actual_finish"
+    message: str
+    code: str
+
+
+def update_values_problems(
+    *,
+    status_label: str | None,
+    status_counts_as_complete: bool,
+    complete_labels: Iterable[str],
+    actual_finish: datetime.date | None,
+    plan_start: datetime.date | None,
+    today: datetime.date,
+) -> list[UpdateProblem]:
+    """What is wrong with an update's status and actual finish taken together, as the
+    update form and the spreadsheet import both check them.
+
+    `status_label` is None for "not assessed"; `complete_labels` are the plan's statuses
+    that count as complete, named in the message when a finished item has another status.
+    An actual finish that is wrong in itself is the only problem reported for it.
+    """
+    if actual_finish is not None and actual_finish > today:
+        return [
+            UpdateProblem(
+                "actual_finish", "The actual finish cannot be in the future.", "future"
+            )
+        ]
+    if actual_finish is not None and plan_start and actual_finish < plan_start:
+        return [
+            UpdateProblem(
+                "actual_finish",
+                "The actual finish cannot be before the plan start "
+                f"({plan_start:%d/%m/%Y}).",
+                "before_start",
+            )
+        ]
+    if status_counts_as_complete and actual_finish is None:
+        return [
+            UpdateProblem(
+                "actual_finish",
+                f"Enter the actual finish: {status_label} means the work is complete.",
+                "complete_needs_finish",
+            )
+        ]
+    if actual_finish is not None and status_label and not status_counts_as_complete:
+        return [
+            UpdateProblem(
+                "status",
+                "An item with an actual finish is complete: choose "
+                f"{' or '.join(complete_labels)}, or clear the actual finish.",
+                "finish_needs_complete",
+            )
+        ]
+    return []

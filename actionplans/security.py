@@ -1,15 +1,26 @@
-"""Audit log of security events: failed logins and permission refusals.
+"""Audit log of security events, and the guards that write to it.
 
-Each line names the user (or the username tried), the client address and the path; the
-log handler adds the time. Councils feed this log to their monitoring.
+Failed logins, permission refusals, refused password resets and a database that cannot
+be reached. Each line names the user (or the username or address tried), the client
+address and the path; the log handler adds the time. Councils feed this log to their
+monitoring.
 """
 
+import hashlib
 import logging
+import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.template import loader
+from django.views import defaults
 
 logger = logging.getLogger("actionplans.security")
 
@@ -40,3 +51,125 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponseForbi
     )
     body = loader.render_to_string("403.html", {"exception": exception}, request)
     return HttpResponseForbidden(body)
+
+
+# --- Password reset ------------------------------------------------------------------
+
+
+def _reset_slot_take(key: str) -> bool:
+    """Take one of PASSWORD_RESET_LIMIT slots for `key`; False when all are taken.
+
+    Each slot is a cache entry that expires a window after it was taken, so no more than
+    the limit go out in any window. cache.add() is atomic, so parallel posts cannot both
+    take the last slot; incr() would be too, but the database and file caches reset the
+    entry's expiry on every incr().
+    """
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    return any(
+        cache.add(f"password-reset:{key}:{slot}", True, timeout=window)
+        for slot in range(settings.PASSWORD_RESET_LIMIT)
+    )
+
+
+def _reset_refused(who: str, request: HttpRequest | None) -> None:
+    logger.warning(
+        "password reset refused, too many in %s minutes: %s address=%s",
+        settings.PASSWORD_RESET_WINDOW_MINUTES,
+        who,
+        client_address(request),
+    )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most PASSWORD_RESET_LIMIT links in a window to one
+    email address and to one account.
+
+    A refusal looks exactly like a send, so the page never tells whether an address has
+    an account or has reached the limit.
+    """
+
+    request: HttpRequest | None = None
+
+    def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        self.request = request
+        email = self.cleaned_data["email"]
+        # Hashed: a cache key must not carry whatever was typed into the form.
+        digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+        if not _reset_slot_take(f"email:{digest}"):
+            _reset_refused(f"email={email!r}", request)
+            return
+        super().save(*args, request=request, **kwargs)
+
+    def get_users(self, email: str):
+        # Per account as well: an account whose address changed, or an address the
+        # database matches in a way the digest above does not, still gets no more.
+        for user in super().get_users(email):
+            if _reset_slot_take(f"user:{user.pk}"):
+                yield user
+            else:
+                _reset_refused(f"user={user.get_username()!r}", self.request)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled, with the link built from SITE_URL."""
+
+    form_class = ThrottledPasswordResetForm
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        # Not the request's Host and port: behind a proxy those are the app server's.
+        site = urlsplit(settings.SITE_URL)
+        return {"protocol": site.scheme, "domain": site.netloc}
+
+
+# --- A database that cannot be reached -----------------------------------------------
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(
+    request: HttpRequest, exception: BaseException
+) -> HttpResponse:
+    """The 503 page, rendered without the request so that nothing on it asks the
+    database (no context processors, no signed-in user's menu)."""
+    # The user is not named: finding out who they are would ask the database again.
+    logger.error(
+        "database unreachable: address=%s %s %s: %s",
+        client_address(request),
+        request.method,
+        request.path,
+        exception,
+    )
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view whose query failed because the database could not be reached gets the 503
+    page rather than a 500; the services' transaction has already rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request, exception)
+        return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; the 503 page when the database failed before the view ran.
+
+    Middleware errors (loading the session or the signed-in user) never reach
+    process_exception: Django turns them into this handler's response.
+    """
+    exception = sys.exception()
+    if isinstance(exception, DATABASE_ERRORS):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)

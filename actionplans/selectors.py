@@ -23,13 +23,16 @@ def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
         return plans
     visible = Q(memberships__user=user)
     officer = Officer.objects.for_user(user)
-    if officer is not None:
-        visible |= (
-            Q(actions__leads=officer)
-            | Q(actions__chief_officers=officer)
-            | Q(actions__milestones__leads=officer)
-        )
-    return plans.filter(visible).distinct()
+    if officer is None:
+        return plans.filter(visible).distinct()
+    visible |= (
+        Q(actions__leads=officer)
+        | Q(actions__chief_officers=officer)
+        | Q(actions__milestones__leads=officer)
+    )
+    # An officer is of one council: nothing linked to another council's plan (by a
+    # mistaken import or membership) opens that plan to them.
+    return plans.filter(visible).in_organisation(officer.organisation_id).distinct()
 
 
 def plan_actions(*, plan: ActionPlan, period: ReportingPeriod | None) -> list[Action]:
@@ -182,10 +185,7 @@ def my_actions(*, user) -> list[MyActionRow]:
     if officer is None:
         return []
     actions = list(
-        Action.objects.filter(
-            Q(leads=officer) | Q(chief_officers=officer) | Q(milestones__leads=officer)
-        )
-        .distinct()
+        Action.objects.for_officer(officer)
         .select_related("plan")
         .prefetch_related("leads", "chief_officers", "milestones__leads")
         .order_by("plan__title", "sort_key")
@@ -213,11 +213,15 @@ def my_actions(*, user) -> list[MyActionRow]:
         if led and "Lead" not in roles:
             roles.append("Milestone lead")
         in_period = updates[period.pk]
+        update = in_period.get((action.pk, None))
+        if roles == ["Milestone lead"]:
+            # Their return is their milestones' updates, not the action's own.
+            update = _least_advanced([in_period.get((None, m.pk)) for m in led])
         rows.append(
             MyActionRow(
                 action,
                 period,
-                in_period.get((action.pk, None)),
+                update,
                 roles,
                 led,
                 _date_flags(action, period, in_period),
@@ -227,22 +231,60 @@ def my_actions(*, user) -> list[MyActionRow]:
     return rows
 
 
+# Furthest from done first: the state a person's several updates add up to.
+_WORKFLOW_PROGRESS = [
+    ProgressUpdate.Workflow.RETURNED,
+    ProgressUpdate.Workflow.DRAFT,
+    ProgressUpdate.Workflow.SUBMITTED,
+    ProgressUpdate.Workflow.APPROVED,
+    ProgressUpdate.Workflow.NOT_RETURNED,
+]
+
+
+def _least_advanced(
+    updates: list[ProgressUpdate | None],
+) -> ProgressUpdate | None:
+    """The update furthest from done; None while any is missing."""
+    if not updates or None in updates:
+        return None
+    return min(updates, key=lambda u: _WORKFLOW_PROGRESS.index(u.workflow_state))
+
+
 def signoff_queue(*, user) -> list[ProgressUpdate]:
-    """Updates awaiting sign-off by this user as chief officer (all, for an admin)."""
+    """One update per action awaiting sign-off by this user as its chief officer (all, for
+    an admin): the action's own update, or a milestone's submitted on its own."""
     updates = ProgressUpdate.objects.filter(
         workflow_state=ProgressUpdate.Workflow.SUBMITTED,
-        action__isnull=False,
         period__state=ReportingPeriod.State.OPEN,
     )
     if not user.is_superuser:
         officer = Officer.objects.for_user(user)
         if officer is None:
             return []
-        updates = updates.filter(action__chief_officers=officer)
-    return list(
-        updates.select_related("action__plan", "period", "status", "author").order_by(
-            "period__plan__title", "action__sort_key"
+        council = officer.organisation_id
+        updates = updates.filter(
+            Q(
+                action__chief_officers=officer,
+                action__plan__inspection__organisation_id=council,
+            )
+            | Q(
+                milestone__action__chief_officers=officer,
+                milestone__action__plan__inspection__organisation_id=council,
+            )
         )
+    by_action: dict[int, ProgressUpdate] = {}
+    for update in updates.select_related(
+        "action__plan", "milestone__action__plan", "period", "status", "author"
+    ).order_by("milestone__order"):
+        action_id = update.action_id or update.milestone.action_id
+        if action_id not in by_action or update.action_id:
+            by_action[action_id] = update
+    return sorted(
+        by_action.values(),
+        key=lambda u: (
+            (u.action or u.milestone.action).plan.title,
+            (u.action or u.milestone.action).sort_key,
+        ),
     )
 
 

@@ -4,10 +4,11 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from lib import months
+from lib.text import is_blank
 
 from .models import (
     Action,
@@ -17,6 +18,7 @@ from .models import (
     ReportingPeriod,
     StatusOption,
 )
+from .permissions import approval_refusals
 
 # The Leeds guidance on RAG reporting (seed 001), the default scheme of every new plan.
 DEFAULT_STATUS_SCHEME = [
@@ -65,6 +67,23 @@ def status_scheme_install_default(*, plan: ActionPlan) -> None:
 
 class WorkflowError(Exception):
     """An action that the current state does not allow (e.g. editing a closed month)."""
+
+
+class PeriodClosed(WorkflowError):
+    """The month closed before the write could lock it; nothing was written."""
+
+    def __init__(self, period: ReportingPeriod):
+        super().__init__(f"{period} is closed: its updates can no longer be changed.")
+        self.period = period
+
+
+# An item's update in a period, keyed as updates_for_action keys them.
+ItemKey = tuple[int | None, int | None]
+
+
+def item_key(item: Action | Milestone) -> ItemKey:
+    """An action's or milestone's key among its action's updates: (action_id, milestone_id)."""
+    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
 
 
 @dataclass(frozen=True)
@@ -152,9 +171,7 @@ def _lock_open_period(period: ReportingPeriod) -> ReportingPeriod:
     """Lock the period row so that a month cannot close in the middle of a save."""
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
-        raise WorkflowError(
-            f"{period} is closed: its updates can no longer be changed."
-        )
+        raise PeriodClosed(period)
     return period
 
 
@@ -175,12 +192,16 @@ def update_save(
     action_values: ItemValues | None,
     milestone_values: dict[int, ItemValues],
     submit: bool,
-) -> ProgressUpdate:
-    """Save a lead's update of one action and its milestones, as a draft or for sign-off.
+) -> list[ProgressUpdate]:
+    """Save a person's update of one action and its milestones, as a draft or for sign-off.
 
-    Refuses the whole save with UpdateConflict when any of the updates changed since the
-    user opened the form, so nothing is silently overwritten. `action_values` is None when
-    the user may only update some milestones (the action's own update is then left alone).
+    Writes only the items given, which the caller limits to those the user may edit
+    (`action_access`): `action_values` is None for a lead of some milestones only, and
+    the action's own update is then neither created nor touched. An item the user left
+    as it was, which someone else has submitted or had approved, keeps its state and
+    author, so saving the page never withdraws another person's submission. Refuses the
+    whole save with UpdateConflict when any of the updates changed since the user opened
+    the form, so nothing is silently overwritten. Returns the updates written.
     """
     period = _lock_open_period(period)
     milestones = {m.pk: m for m in action.milestones.all()}
@@ -190,40 +211,59 @@ def update_save(
         .filter(period=period)
         .for_action(action)
     }
-    changes = []
+    items: list[tuple[Action | Milestone, ItemValues]] = []
     if action_values is not None:
-        changes += _conflicts(
-            item_label=action.number,
-            current=existing.get((action.pk, None)),
-            expected_version=action_values.version,
-        )
-    for pk, values in milestone_values.items():
-        changes += _conflicts(
-            item_label=milestones[pk].number,
-            current=existing.get((None, pk)),
+        items.append((action, action_values))
+    items += [(milestones[pk], values) for pk, values in milestone_values.items()]
+    changes = [
+        change
+        for item, values in items
+        for change in _conflicts(
+            item_label=item.number,
+            current=existing.get(item_key(item)),
             expected_version=values.version,
         )
+    ]
     if changes:
         raise UpdateConflict(changes)
 
     state = (
         ProgressUpdate.Workflow.SUBMITTED if submit else ProgressUpdate.Workflow.DRAFT
     )
-    action_update = existing.get((action.pk, None)) or ProgressUpdate(
-        period=period, action=action, version=0
-    )
-    if action_values is not None:
-        _apply(action_update, action_values, user=user)
-    action_update.workflow_state = state
-    _write(action_update, user=user)
-    for pk, values in milestone_values.items():
-        update = existing.get((None, pk)) or ProgressUpdate(
-            period=period, milestone=milestones[pk], version=0
-        )
+    written = []
+    for item, values in items:
+        update = existing.get(item_key(item))
+        if update is not None and _is_someone_elses_decision(update, values, user=user):
+            continue
+        if update is None:
+            update = ProgressUpdate(period=period, version=0)
+            update.action, update.milestone = (
+                (item, None) if isinstance(item, Action) else (None, item)
+            )
         _apply(update, values, user=user)
         update.workflow_state = state
         _write(update, user=user)
-    return action_update
+        written.append(update)
+    return written
+
+
+def _is_someone_elses_decision(
+    update: ProgressUpdate, values: ItemValues, *, user
+) -> bool:
+    """True when another person submitted the update (or had it approved) and the user
+    changed none of its values: saving it would only take back their submission."""
+    if update.author_id == user.pk or update.workflow_state not in {
+        ProgressUpdate.Workflow.SUBMITTED,
+        ProgressUpdate.Workflow.APPROVED,
+    }:
+        return False
+    for name in UPDATE_FIELDS:
+        value = getattr(values, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        if update.serializable_value(name) != value:
+            return False
+    return True
 
 
 def _apply(update: ProgressUpdate, values: ItemValues, *, user) -> None:
@@ -232,39 +272,83 @@ def _apply(update: ProgressUpdate, values: ItemValues, *, user) -> None:
     update.author = user
 
 
-def _milestone_updates(update: ProgressUpdate):
-    return ProgressUpdate.objects.filter(
-        period_id=update.period_id, milestone__action_id=update.action_id
-    )
-
-
 def _review(
-    update: ProgressUpdate, *, user, state: str, comment: str = ""
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    user,
+    seen: dict[ItemKey, int] | None,
+    state: str,
+    comment: str = "",
 ) -> list[ProgressUpdate]:
-    """Move a submitted action update, and its milestones' updates, to a review state."""
-    _lock_open_period(update.period)
-    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-    if update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
+    """Move the action's submitted updates, its own and its milestones', to a review state.
+
+    `seen` is the version of each item's update as the sign-off page showed it (0: none).
+    When any differs the decision is refused with UpdateConflict and nothing is written:
+    nobody signs off values they have not read. None (a post that carries no versions,
+    so not from the sign-off page) skips the check.
+    """
+    period = _lock_open_period(period)
+    current = {
+        (u.action_id, u.milestone_id): u
+        for u in ProgressUpdate.objects.select_for_update(of=("self",))
+        .filter(period=period)
+        .for_action(action)
+        .select_related("author")
+    }
+    items = [action, *action.milestones.all()]
+    if seen is not None:
+        changes = [
+            change
+            for item in items
+            for change in _conflicts(
+                item_label=item.number,
+                current=current.get(item_key(item)),
+                expected_version=seen.get(item_key(item), 0),
+            )
+        ]
+        if changes:
+            raise UpdateConflict(changes)
+    submitted = [
+        current[item_key(item)]
+        for item in items
+        if item_key(item) in current
+        and current[item_key(item)].workflow_state == ProgressUpdate.Workflow.SUBMITTED
+    ]
+    if not submitted:
         raise WorkflowError(
-            "Only an update awaiting sign-off can be approved or returned."
+            f"Action {action.number} has no update awaiting sign-off in {period}."
         )
+    if state == ProgressUpdate.Workflow.APPROVED:
+        refusal = approval_refusals(user=user, actions=[action]).get(action.pk)
+        if refusal:
+            raise WorkflowError(refusal)
     now = timezone.now()
-    reviewed = [update, *_milestone_updates(update).select_for_update(of=("self",))]
-    for item_update in reviewed:
+    for item_update in submitted:
         item_update.workflow_state = state
         item_update.reviewed_by, item_update.reviewed_at = user, now
         item_update.review_comment = comment
         _write(item_update, user=user)
-    return reviewed
+    return submitted
 
 
 @transaction.atomic
-def update_approve(*, update: ProgressUpdate, user) -> ProgressUpdate:
-    """A chief officer signs off an action's update (and its milestones').
+def update_approve(
+    *, action: Action, period: ReportingPeriod, user, seen: dict[ItemKey, int] | None
+) -> list[ProgressUpdate]:
+    """A chief officer signs off the action's updates awaiting sign-off, as shown to them.
 
-    The actual finishes it reports become the action's and milestones' actual finish.
+    Approves exactly the submitted updates (the action's own and its milestones') whose
+    versions the page showed, see _review. The actual finishes they report become the
+    action's and milestones' actual finish.
     """
-    reviewed = _review(update, user=user, state=ProgressUpdate.Workflow.APPROVED)
+    reviewed = _review(
+        action=action,
+        period=period,
+        user=user,
+        seen=seen,
+        state=ProgressUpdate.Workflow.APPROVED,
+    )
     for item_update in reviewed:
         item = item_update.action or item_update.milestone
         finish = item_update.actual_finish
@@ -272,16 +356,29 @@ def update_approve(*, update: ProgressUpdate, user) -> ProgressUpdate:
             item.actual_finish = finish
             item._history_user = user
             item.save()
-    return reviewed[0]
+    return reviewed
 
 
 @transaction.atomic
-def update_return(*, update: ProgressUpdate, user, comment: str) -> ProgressUpdate:
-    """A chief officer sends an update back to the lead with a comment."""
-    if not comment.strip():
+def update_return(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    user,
+    comment: str,
+    seen: dict[ItemKey, int] | None,
+) -> list[ProgressUpdate]:
+    """A chief officer sends the action's submitted updates back with a comment."""
+    if is_blank(comment):
         raise WorkflowError("Say what the lead needs to change.")
-    state = ProgressUpdate.Workflow.RETURNED
-    return _review(update, user=user, state=state, comment=comment.strip())[0]
+    return _review(
+        action=action,
+        period=period,
+        user=user,
+        seen=seen,
+        state=ProgressUpdate.Workflow.RETURNED,
+        comment=comment.strip(),
+    )
 
 
 @transaction.atomic
@@ -289,7 +386,7 @@ def update_amend(
     *, update: ProgressUpdate, user, values: ItemValues, reason: str
 ) -> ProgressUpdate:
     """A coordinator corrects a closed month: recorded in history with the reason."""
-    if not reason.strip():
+    if is_blank(reason):
         raise WorkflowError("Give the reason for the amendment.")
     update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
     if not update.period.is_closed:
@@ -403,7 +500,7 @@ def period_narrative_save(
     and needs a reason, kept in the history.
     """
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_closed and not reason.strip():
+    if period.is_closed and is_blank(reason):
         raise WorkflowError("Give the reason for amending a closed month.")
     period.overview, period.risks, period.amendments = overview, risks, amendments
     period._history_user = user

@@ -16,6 +16,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from lib import months
+
 from . import services
 from .forms import (
     ActionUpdateForms,
@@ -24,10 +26,13 @@ from .forms import (
     ItemUpdateForm,
     NarrativeForm,
     ReturnForm,
+    SignoffForm,
+    month_refusal,
 )
 from .models import Action, ProgressUpdate
 from .permissions import (
     action_access,
+    approval_refusals,
     coordinated_plan_ids,
     plan_for_coordinator,
     plan_for_user,
@@ -63,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
     coordinated = coordinated_plan_ids(request.user)
     context = {
         "rows": my_actions(user=request.user),
-        "signoff_count": len(signoff_queue(user=request.user)),
+        "signoff_count": len(_signoff_queue(request.user)[0]),
         "plans": plans,
         "coordinated": [p for p in plans if coordinated is None or p.pk in coordinated],
     }
@@ -104,113 +109,218 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "actionplans/action_detail.html", context)
 
 
+_NOT_SAVED = "your changes were not saved"
+_NOT_SIGNED_OFF = "nothing was signed off"
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """One action and its milestones on one page: save as draft or submit for sign-off."""
+    """One action and its milestones on one page: save as draft or submit for sign-off.
+
+    The page carries its month: a post for any other month than the open one is refused
+    (409) and the open month's form is shown, so nothing lands in the wrong month.
+    """
     action = _action_for_user(request, slug, pk)
     access = action_access(request.user, action)
     if not access.edit_any:
         raise PermissionDenied("You do not lead this action.")
     period = action.plan.open_period()
+    posting = request.method == "POST"
+    stale = (
+        month_refusal(request.POST.get("month"), period=period, outcome=_NOT_SAVED)
+        if posting
+        else None
+    )
+    forms = None
+    if posting and not stale and period is not None:
+        forms = ActionUpdateForms(
+            request.POST, action=action, period=period, access=access
+        )
+        if forms.is_valid():
+            try:
+                services.update_save(
+                    action=action, period=period, user=request.user, **forms.values()
+                )
+            except services.UpdateConflict as exc:
+                forms.rebase(exc.changes)
+            except services.PeriodClosed as exc:
+                # The month closed while this request ran: as for a page left open.
+                period, forms = action.plan.open_period(), None
+                stale = month_refusal(
+                    months.month_key(exc.period.month),
+                    period=period,
+                    outcome=_NOT_SAVED,
+                )
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+                return redirect("home")
+            else:
+                done = "sent for sign-off" if forms.submit else "saved as a draft"
+                messages.success(request, f"Action {action.number} {done}.")
+                return redirect("home")
     if period is None:
-        return render(request, "actionplans/update_closed.html", {"action": action})
-    data = request.POST if request.method == "POST" else None
-    forms = ActionUpdateForms(data, action=action, period=period, access=access)
-    if forms.is_valid():
-        try:
-            services.update_save(
-                action=action, period=period, user=request.user, **forms.values()
+        if posting:
+            messages.error(
+                request, stale or f"No month is open for updates: {_NOT_SAVED}."
             )
-        except services.UpdateConflict as exc:
-            forms.rebase(exc.changes)
-        except services.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("home")
-        else:
-            done = "sent for sign-off" if forms.submit else "saved as a draft"
-            messages.success(request, f"Action {action.number} {done}.")
-            return redirect("home")
+        return render(
+            request,
+            "actionplans/update_closed.html",
+            {"action": action},
+            status=409 if posting else 200,
+        )
+    if forms is None:
+        forms = ActionUpdateForms(None, action=action, period=period, access=access)
     context = {
         "plan": action.plan,
         "action": action,
         "period": period,
+        "month_key": months.month_key(period.month),
+        "stale": stale,
         "forms": forms,
         "action_form": forms.action_form,
         "milestone_forms": forms.milestone_forms,
     }
-    status = 409 if forms.conflict else (400 if forms.errors else 200)
+    status = 409 if stale or forms.conflict else (400 if forms.errors else 200)
     return render(request, "actionplans/update_form.html", context, status=status)
+
+
+def _signoff_queue(user) -> tuple[list[tuple], list[tuple]]:
+    """(update, action) for each update awaiting this user's sign-off, and (update,
+    action, why not) for those awaiting someone else's because the user leads or wrote
+    them. A milestone submitted on its own stands for its action."""
+    queue = [(update, _action_of(update)) for update in signoff_queue(user=user)]
+    refusals = approval_refusals(user=user, actions=[action for _, action in queue])
+    return (
+        [(u, action) for u, action in queue if action.pk not in refusals],
+        [
+            (u, action, refusals[action.pk])
+            for u, action in queue
+            if action.pk in refusals
+        ],
+    )
 
 
 @login_required
 @require_safe
 def signoff_list(request: HttpRequest) -> HttpResponse:
+    updates, not_mine = _signoff_queue(request.user)
     return render(
         request,
         "actionplans/signoff_list.html",
-        {"updates": signoff_queue(user=request.user)},
+        {"updates": updates, "not_mine": not_mine},
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Approve an action's update or return it to the lead with a comment."""
+    """Approve the updates of an action awaiting sign-off, or return them with a comment.
+
+    A decision applies to the submitted updates as the page showed them: it is refused
+    (409, the page shown again with what changed) when any changed since, or when the
+    page's month is no longer the open one.
+    """
     action = _action_for_user(request, slug, pk)
     if not action_access(request.user, action).sign_off:
         raise PermissionDenied("You do not sign off this action.")
     period = action.plan.open_period()
+    posting = request.method == "POST"
+    stale = (
+        month_refusal(request.POST.get("month"), period=period, outcome=_NOT_SIGNED_OFF)
+        if posting
+        else None
+    )
     current = updates_for_action(action=action, period=period)
-    update = current.get((action.pk, None))
-    if update is None or update.workflow_state != ProgressUpdate.Workflow.SUBMITTED:
+    if not stale and not _awaiting_signoff(current):
         messages.info(
             request, f"Action {action.number} has no update awaiting sign-off."
         )
         return redirect("actionplans:signoff_list")
-    return_form = ReturnForm(request.POST if "return" in request.POST else None)
-    if request.method == "POST":
+    deciding = posting and not stale
+    return_form = ReturnForm(
+        request.POST if deciding and "return" in request.POST else None
+    )
+    conflict: list[services.Change] = []
+    if deciding:
+        seen = SignoffForm(
+            request.POST, action=action, period=period, current=current
+        ).seen()
         try:
             if "approve" in request.POST:
-                services.update_approve(update=update, user=request.user)
-                messages.success(request, f"Action {action.number} approved.")
+                reviewed = services.update_approve(
+                    action=action, period=period, user=request.user, seen=seen
+                )
+                messages.success(request, f"{_reviewed(action, reviewed)} approved.")
                 return redirect("actionplans:signoff_list")
             if "return" in request.POST and return_form.is_valid():
-                services.update_return(
-                    update=update,
+                reviewed = services.update_return(
+                    action=action,
+                    period=period,
                     user=request.user,
                     comment=return_form.cleaned_data["comment"],
+                    seen=seen,
                 )
                 messages.success(
-                    request, f"Action {action.number} returned to the lead."
+                    request, f"{_reviewed(action, reviewed)} returned to the lead."
                 )
                 return redirect("actionplans:signoff_list")
+        except services.UpdateConflict as exc:
+            conflict = exc.changes
+            current = updates_for_action(action=action, period=period)
+        except services.PeriodClosed as exc:
+            period = action.plan.open_period()
+            stale = month_refusal(
+                months.month_key(exc.period.month),
+                period=period,
+                outcome=_NOT_SIGNED_OFF,
+            )
+            current = updates_for_action(action=action, period=period)
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("actionplans:signoff_list")
-    last = updates_for_action(action=action, period=period.previous())
-    rows = [(action.number, update, last.get((action.pk, None)))] + [
-        (
-            f"{action.number} {m.label}",
-            current.get((None, m.pk)),
-            last.get((None, m.pk)),
-        )
+    awaiting = _awaiting_signoff(current)
+    last = updates_for_action(
+        action=action, period=period.previous() if period else None
+    )
+    rows = [
+        (action.number, current.get((action.pk, None)), last.get((action.pk, None)))
+    ] + [
+        (m.number, current.get((None, m.pk)), last.get((None, m.pk)))
         for m in action.milestones.all()
     ]
     context = {
         "plan": action.plan,
         "action": action,
         "period": period,
-        "update": update,
         "rows": rows,
+        "awaiting": awaiting,
+        # Why this user may not approve (they lead or wrote it), shown instead of the
+        # approve button.
+        "refusal": awaiting
+        and approval_refusals(user=request.user, actions=[action]).get(action.pk),
+        "signoff_form": SignoffForm(action=action, period=period, current=current),
         "return_form": return_form,
+        "conflict": conflict,
+        "stale": stale,
     }
-    return render(
-        request,
-        "actionplans/signoff_decide.html",
-        context,
-        status=400 if return_form.errors else 200,
+    status = 409 if conflict or stale else (400 if return_form.errors else 200)
+    return render(request, "actionplans/signoff_decide.html", context, status=status)
+
+
+def _awaiting_signoff(current: dict) -> bool:
+    return any(
+        u.workflow_state == ProgressUpdate.Workflow.SUBMITTED for u in current.values()
     )
+
+
+def _reviewed(action: Action, reviewed: list[ProgressUpdate]) -> str:
+    """What a decision covered, for its confirmation: "Action 1.8" or "1.8 (b)"."""
+    if any(u.action_id for u in reviewed):
+        return f"Action {action.number}"
+    names = {m.pk: m.number for m in action.milestones.all()}
+    return ", ".join(names[u.milestone_id] for u in reviewed)
 
 
 @login_required

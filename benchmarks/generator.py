@@ -36,6 +36,7 @@ from actionplans.services import (
     status_scheme_install_default,
 )
 from lib import months
+from organisations.models import Organisation
 from recommendations.models import Inspection, Recommendation
 from recommendations.numbering import number_sort_key
 
@@ -313,6 +314,7 @@ def _usernames(prefix: str) -> dict[str, str]:
 def _officers(sizes: Sizes, slug: str) -> list[Officer]:
     chiefs_count = max(1, sizes.officers // 4)
     leads_count = max(1, sizes.officers - chiefs_count)
+    council = _benchmark_council()
     officers = []
     for index in range(leads_count + chiefs_count):
         first = _FIRST_NAMES[index % len(_FIRST_NAMES)]
@@ -322,6 +324,7 @@ def _officers(sizes: Sizes, slug: str) -> list[Officer]:
         else:
             role = _CHIEF_ROLES[(index - leads_count) % len(_CHIEF_ROLES)]
         officer, _ = Officer.objects.get_or_create(
+            organisation=council,
             name=f"{first} {last}",
             role_title=f"{role} ({slug})",
             initials="",
@@ -329,6 +332,10 @@ def _officers(sizes: Sizes, slug: str) -> list[Officer]:
         )
         officers.append(officer)
     return officers
+
+
+def _benchmark_council() -> Organisation:
+    return Organisation.objects.get_or_create(name="Benchmark Borough Council")[0]
 
 
 def _users(prefix: str, officers: list[Officer], sizes: Sizes) -> dict[str, object]:
@@ -476,7 +483,7 @@ def _build(
     coordinator = users[names["coordinator"]]
     created = _closed_at(FIRST_MONTH) - datetime.timedelta(days=40)
     inspection, _ = Inspection.objects.get_or_create(
-        organisation="Benchmark Borough Council",
+        organisation=_benchmark_council(),
         title=f"Independence, Wellbeing and Choice ({slug})",
         defaults={"inspectorate": "CSCI", "service": "Adult social care"},
     )

@@ -9,6 +9,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "benchmark-load-test-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1")
 os.environ["DEBUG"] = "0"
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 

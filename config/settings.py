@@ -7,6 +7,7 @@ folder, DEBUG off, console email. Production differs only by environment (see RE
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -47,6 +48,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_site(name: str, default: str = "") -> str:
+    """A site's address, scheme and host (and port) with no path; "" when unset."""
+    value = env_str(name, default).rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an address such as https://actionplans.example.gov.uk, "
+            f"with no path, not {value!r}"
+        )
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 # Demo mode loads the demo users and prints their passwords; never set it in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
@@ -60,6 +81,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The address people use. Links in emails are built from it, never from the request's
+# Host header or the port the app listens on behind its proxy.
+SITE_URL = env_site("SITE_URL")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the address people use, "
+            "e.g. https://actionplans.example.gov.uk"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -71,6 +103,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "organisations",
     "recommendations",
     "actionplans",
     "reporting",
@@ -80,6 +113,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A view whose database cannot be reached gets the 503 page, not a 500.
+    "actionplans.security.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +169,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer at a time into the whole file. Starting every transaction
+    # as a writer (IMMEDIATE) makes a save wait for a month close to finish instead of
+    # failing with "database is locked" half-way; WAL lets pages read meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +194,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password reset links: at most this many per email address and per account in the
+# window, counted in the cache, so a form posted in a loop cannot flood an inbox.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 # Sessions end after inactivity: the expiry is renewed on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
@@ -210,9 +260,39 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# PDFs are laid out in this many separate processes per web worker (0: in the request's
-# own thread), so a long PDF never holds up other users' pages.
+# Each PDF is laid out in a child process of its own, at most this many at once per web
+# worker (0: in the request's own thread, with no time limit: development only), so a
+# long PDF never holds up other users' pages.
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 1)
+# A layout still running after this many seconds is killed and the user told the report
+# is too long to print. Keep it well under gunicorn's timeout (config/gunicorn.conf.py).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)
+if PDF_RENDER_TIMEOUT <= 0:
+    raise ImproperlyConfigured("PDF_RENDER_TIMEOUT must be a number of seconds above 0")
+
+# One cache every web worker shares (closed months' report bodies, counters): Redis when
+# REDIS_URL is set, else files in CACHE_DIR, which every process on the machine shares.
+# Never per-process memory, where each worker would answer differently.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "cache")),
+        }
+    }
+
+# A spreadsheet import reads at most this many rows (blank ones included) and gives up
+# after this many seconds of reading, well inside gunicorn's 120-second worker timeout.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_PARSE_TIMEOUT = env_int("IMPORT_PARSE_TIMEOUT", 30)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from actionplans import security
 from actionplans import views as actionplan_views
 
 admin.site.site_header = "Actionplans administration"
@@ -14,6 +15,12 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("actionplans.urls")),
     path("", include("reporting.urls")),
+    # Before Django's own: the throttled reset, with links built from SITE_URL.
+    path(
+        "accounts/password_reset/",
+        security.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(
@@ -24,3 +31,4 @@ urlpatterns = [
 ]
 
 handler403 = "actionplans.security.permission_denied"
+handler500 = "actionplans.security.server_error"

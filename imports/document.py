@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from actionplans.models import ActionPlan
 from lib.months import month_key, month_next, month_previous
+from organisations.models import Organisation
 
 from .layouts import ParsedPlan
 from .matching import OfficerMatch, OfficerRegistry
@@ -28,6 +29,12 @@ class NewPlan:
     inspectorate: str
     inspection_title: str = ""
     slug: str = ""
+    # The council's name; officers are matched only within it. Empty: the owner's name.
+    organisation: str = ""
+
+    @property
+    def council(self) -> str:
+        return self.organisation or self.owner
 
     @property
     def address(self) -> str:
@@ -49,7 +56,7 @@ def plan_document(
     `new_plan` describes them. A column the file does not have leaves its field out, so
     that loading leaves the stored value as it is.
     """
-    registry = OfficerRegistry()
+    registry = OfficerRegistry(organisation_id=_organisation_id(plan, new_plan))
     months = _months(parsed, this_month)
     actions = []
     for parsed_action in parsed.actions:
@@ -73,7 +80,9 @@ def plan_document(
             milestones.append(milestone)
         action["milestones"] = milestones
         actions.append(action)
-    recommendations = [dict(rec) for rec in parsed.recommendations]
+    recommendations = [
+        {k: v for k, v in rec.items() if k != "_row"} for rec in parsed.recommendations
+    ]
     if not parsed.themes:
         # A file without section headings leaves recommendations' themes as they are.
         for rec in recommendations:
@@ -141,6 +150,15 @@ def _periods(
     return periods
 
 
+def _organisation_id(plan: ActionPlan | None, new_plan: NewPlan | None) -> int | None:
+    """The council whose officers the file's names are matched to."""
+    if plan is not None:
+        return plan.organisation_id
+    assert new_plan is not None
+    council = Organisation.objects.filter(name=new_plan.council).first()
+    return council.pk if council else None
+
+
 def _plan_data(
     *,
     months: dict[str, datetime.date],
@@ -154,7 +172,7 @@ def _plan_data(
         return {
             "plan": {"slug": plan.slug, "title": plan.title, "owner": plan.owner},
             "inspection": {
-                "organisation": inspection.organisation,
+                "organisation": inspection.organisation.name,
                 "title": inspection.title,
                 "inspectorate": inspection.inspectorate,
             },
@@ -172,7 +190,7 @@ def _plan_data(
         "inspection": {
             "inspectorate": new_plan.inspectorate,
             "title": new_plan.inspection_title or new_plan.title,
-            "organisation": new_plan.owner,
+            "organisation": new_plan.council,
             "judgments": [],
         },
         "periods": periods,

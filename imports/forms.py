@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from organisations.models import Organisation
 
 from .dates import month_from_text
 from .layouts import LAYOUTS
@@ -11,7 +14,8 @@ class PlanImportForm(forms.Form):
 
     file = forms.FileField(
         label="Spreadsheet",
-        help_text="An Excel workbook (.xlsx) or a CSV file, up to 10 MB and 5,000 rows.",
+        help_text="An Excel workbook (.xlsx) or a CSV file, up to 10 MB and "
+        f"{settings.IMPORT_MAX_ROWS:,} rows.",
     )
     layout = forms.ChoiceField(
         label="Layout",
@@ -68,6 +72,14 @@ class NewPlanImportForm(PlanImportForm):
     inspectorate = forms.CharField(
         label="Inspectorate", help_text="For example CQC or Ofsted.", max_length=100
     )
+    organisation = forms.CharField(
+        label="Council",
+        help_text="The council that owns the plan, e.g. Leeds City Council. The file's "
+        "officers are matched only to this council's officers; a council new to "
+        "Actionplans is added.",
+        max_length=255,
+        widget=forms.TextInput(attrs={"list": "councils", "autocomplete": "off"}),
+    )
     inspection_title = forms.CharField(
         label="Inspection title",
         help_text="Leave it empty to use the plan title.",
@@ -75,4 +87,17 @@ class NewPlanImportForm(PlanImportForm):
         required=False,
     )
 
-    field_order = ["title", "owner", "inspectorate", "inspection_title", "file"]
+    field_order = [
+        "title",
+        "organisation",
+        "owner",
+        "inspectorate",
+        "inspection_title",
+        "file",
+    ]
+
+    def clean_organisation(self) -> str:
+        """The council's name as already written, whatever its case or spacing."""
+        name = " ".join(self.cleaned_data["organisation"].split())
+        known = Organisation.objects.filter(name__iexact=name).first()
+        return known.name if known else name

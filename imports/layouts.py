@@ -308,6 +308,7 @@ class _Reader:
                 "number": number,
                 "text": text,
                 "theme": self.theme_key,
+                "_row": (row.sheet, row.number),
             }
             self.parsed.recommendations.append(self.recommendations[number])
             if not text:

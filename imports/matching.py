@@ -21,7 +21,12 @@ class OfficerMatch:
 
 
 class OfficerRegistry:
-    """Officers named in the file, matched to the officers already in the database.
+    """Officers named in the file, matched to the plan's council's officers.
+
+    Only the officers of `organisation_id` are candidates: every council has a "Director
+    of Adult Social Services", and matching across councils would give one council's
+    officer another council's actions (and with them its pages). No organisation (a
+    council new to the installation): every officer is new.
 
     Exact name, role and initials first; then a named person by name alone (a role written
     a little differently is the same person); then a role (with initials) written with
@@ -29,8 +34,8 @@ class OfficerRegistry:
     in the plan document, and every match is kept for the preview.
     """
 
-    def __init__(self):
-        self.known = list(Officer.objects.all())
+    def __init__(self, *, organisation_id: int | None):
+        self.known = list(Officer.objects.in_organisation(organisation_id))
         self.by_identity = {(o.name, o.role_title, o.initials): o for o in self.known}
         self.by_name: dict[str, list[Officer]] = {}
         self.by_role: dict[tuple[str, str], list[Officer]] = {}

@@ -10,17 +10,20 @@ Excel saved with it, and one without a saved value is reported.
 import csv
 import datetime
 import io
+import itertools
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from lib.spreadsheets import text_unguard
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5000
+# The row limit and the time limit are settings: IMPORT_MAX_ROWS, IMPORT_PARSE_TIMEOUT.
 MAX_COLUMNS = 40
 # An xlsx part larger than this once unzipped, or the whole workbook, is refused.
 MAX_PART_BYTES = 50 * 1024 * 1024
@@ -30,6 +33,10 @@ MAX_RATIO = 200
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+# Start tags of rows, cells and shared texts in a part's XML, with or without a prefix.
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_TEXT_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _MONTH_ONLY_FORMAT = re.compile(r"^[^d]*m{3,}[^d]*y+[^d]*$", re.IGNORECASE)
 
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - a broken install, not a runtime state
@@ -77,8 +84,47 @@ class Sheet:
     rows: list[Row]
 
 
+class _Budget:
+    """The rows and the time left for reading one file.
+
+    Every row read counts, blank or not: a small xlsx can hold half a million blank rows,
+    and reading those ties up a worker as long as reading real ones.
+    """
+
+    def __init__(self) -> None:
+        self.max_rows: int = settings.IMPORT_MAX_ROWS
+        self.seconds: int = settings.IMPORT_PARSE_TIMEOUT
+        self.deadline = time.monotonic() + self.seconds
+        self.rows = 0
+
+    def spend(self, *, sheet: str) -> None:
+        """Count one row read from `sheet`; SpreadsheetError when over either limit."""
+        self.rows += 1
+        if self.rows > self.max_rows:
+            raise self.too_many_rows(sheet="" if sheet == "CSV" else sheet)
+        if time.monotonic() > self.deadline:
+            raise SpreadsheetError(
+                f"Reading the file took more than {self.seconds} seconds, so it was "
+                "stopped. Delete empty rows and sheets the plan does not use, or split "
+                "the plan, and upload it again."
+            )
+
+    def too_many_rows(self, *, sheet: str = "") -> SpreadsheetError:
+        where = f", reached on sheet {sheet!r}" if sheet else ""
+        return SpreadsheetError(
+            f"The file has more than {self.max_rows:,} rows; the limit is "
+            f"{self.max_rows:,}{where}. Empty rows count too: delete the empty "
+            "rows below the plan, or split the plan."
+        )
+
+
 def spreadsheet_read(*, data: bytes, filename: str) -> list[Sheet]:
-    """Every sheet of the file as rows of cells, or SpreadsheetError."""
+    """Every sheet of the file as rows of cells, or SpreadsheetError.
+
+    Reading stops with SpreadsheetError at IMPORT_MAX_ROWS rows (blank ones included) or
+    after IMPORT_PARSE_TIMEOUT seconds.
+    """
+    budget = _Budget()
     if len(data) > MAX_FILE_BYTES:
         raise SpreadsheetError(
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
@@ -98,7 +144,7 @@ def spreadsheet_read(*, data: bytes, filename: str) -> list[Sheet]:
             "(.xlsx) and upload that."
         )
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, budget)
     if extension in {"xlsx", "xlsm"}:
         raise SpreadsheetError(
             "The file is named .xlsx but is not an Excel workbook, or it is damaged."
@@ -107,7 +153,7 @@ def spreadsheet_read(*, data: bytes, filename: str) -> list[Sheet]:
         raise SpreadsheetError(
             "This is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."
         )
-    return [_read_csv(data)]
+    return [_read_csv(data, budget)]
 
 
 def _check_zip(archive: zipfile.ZipFile) -> None:
@@ -144,7 +190,35 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
                 )
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _check_counts(archive: zipfile.ZipFile, budget: _Budget) -> None:
+    """Refuse a workbook with more rows, cells or texts than the row limit allows,
+    before openpyxl opens it: opening reads a whole sheet that does not state its size
+    (openpyxl's own files, among others), beyond the reach of the time limit."""
+    rows = cells = texts = 0
+    max_cells = budget.max_rows * MAX_COLUMNS
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            part = archive.read(name)
+            rows += _count(_ROW_TAG, part, budget.max_rows - rows)
+            cells += _count(_CELL_TAG, part, max_cells - cells)
+        elif name == "xl/sharedStrings.xml":
+            texts += _count(_TEXT_TAG, archive.read(name), max_cells)
+        if rows > budget.max_rows:
+            raise budget.too_many_rows()
+        if cells > max_cells or texts > max_cells:
+            raise SpreadsheetError(
+                f"The file has more than {max_cells:,} cells or texts, more than "
+                f"{budget.max_rows:,} rows of a plan hold. Delete what the plan does "
+                "not need, or split the plan."
+            )
+
+
+def _count(tag: re.Pattern, part: bytes, limit: int) -> int:
+    """How many times `tag` occurs in `part`, counting no further than one past `limit`."""
+    return sum(1 for _ in itertools.islice(tag.finditer(part), max(limit, 0) + 1))
+
+
+def _read_xlsx(data: bytes, budget: _Budget) -> list[Sheet]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive)
@@ -152,6 +226,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 raise SpreadsheetError(
                     "The workbook is damaged (a part fails its check)."
                 )
+            _check_counts(archive, budget)
     except zipfile.BadZipFile as exc:
         raise SpreadsheetError("The workbook is damaged and cannot be opened.") from exc
     try:
@@ -171,7 +246,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         for worksheet in workbook.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
                 continue
-            sheets.append(_read_worksheet(worksheet, formulas[worksheet.title]))
+            sheets.append(_read_worksheet(worksheet, formulas[worksheet.title], budget))
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -184,7 +259,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _read_worksheet(worksheet, formulas) -> Sheet:
+def _read_worksheet(worksheet, formulas, budget: _Budget) -> Sheet:
     """One sheet's rows; `formulas` is the same sheet read without saved values."""
     rows = []
     pairs = zip(
@@ -193,18 +268,13 @@ def _read_worksheet(worksheet, formulas) -> Sheet:
         strict=False,
     )
     for number, (cells, formula_cells) in enumerate(pairs, start=1):
+        budget.spend(sheet=worksheet.title)
         row = Row(worksheet.title, number)
         for cell, formula in zip(cells, formula_cells, strict=False):
             is_formula = getattr(formula, "data_type", None) == "f"
             row.cells.append(_xlsx_cell(cell, is_formula))
-        if row.is_empty:
-            continue
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise SpreadsheetError(
-                f"Sheet {worksheet.title!r} has more than {MAX_ROWS:,} rows; the "
-                f"limit is {MAX_ROWS:,}. Split the plan."
-            )
+        if not row.is_empty:
+            rows.append(row)
     return Sheet(worksheet.title, rows)
 
 
@@ -234,14 +304,14 @@ def _xlsx_cell(cell, formula_row: bool) -> Cell:
         text = str(value)
     return Cell(
         value=value,
-        text=_clean(text),
+        text=text_clean(text),
         fill=fill,
         month_only=month_only,
         formula_without_value=formula_row and value is None,
     )
 
 
-def _read_csv(data: bytes) -> Sheet:
+def _read_csv(data: bytes, budget: _Budget) -> Sheet:
     if b"\x00" in data[:8192]:
         raise SpreadsheetError(
             "This is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."
@@ -266,17 +336,12 @@ def _read_csv(data: bytes) -> Sheet:
     try:
         reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
         for number, values in enumerate(reader, start=1):
+            budget.spend(sheet="CSV")
             row = Row(
                 "CSV", number, [_csv_cell(value) for value in values[:MAX_COLUMNS]]
             )
-            if row.is_empty:
-                continue
-            rows.append(row)
-            if len(rows) > MAX_ROWS:
-                raise SpreadsheetError(
-                    f"The file has more than {MAX_ROWS:,} rows; the limit is "
-                    f"{MAX_ROWS:,}. Split the plan."
-                )
+            if not row.is_empty:
+                rows.append(row)
     except csv.Error as exc:
         raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from exc
     if not rows:
@@ -287,10 +352,10 @@ def _read_csv(data: bytes) -> Sheet:
 def _csv_cell(value: str) -> Cell:
     # The export writes "'=..." so that spreadsheet programs show formulas as text.
     value = text_unguard(value)
-    return Cell(value=value, text=_clean(value))
+    return Cell(value=value, text=text_clean(value))
 
 
-def _clean(text: str) -> str:
+def text_clean(text: str) -> str:
     """Cell text with Word's paragraph markup turned into blank lines, and tidy spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<p>" in text or "</p>" in text:

@@ -13,18 +13,26 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from actionplans.loading import LoadReport, PlanLoader
-from actionplans.models import ActionPlan, ProgressUpdate, ReportingPeriod
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    Milestone,
+    ProgressUpdate,
+    ReportingPeriod,
+)
+from actionplans.rules import status_counts_as_complete, update_values_problems
 from actionplans.services import DEFAULT_STATUS_SCHEME
-from recommendations.models import Inspection
+from recommendations.models import Inspection, Recommendation
 
 from .columns import COLUMN_NAMES
 from .document import NewPlan, plan_document
 from .layouts import Layout, ParsedPlan, Problem, plan_parse
-from .reading import SpreadsheetError, spreadsheet_read
+from .reading import SpreadsheetError, spreadsheet_read, text_clean
 from .results import ImportResult
 
 
@@ -145,11 +153,14 @@ def _run(
             result.problems.extend(
                 _conflict_problems(loader.conflicts, parsed, this_month)
             )
+            result.problems.extend(_update_problems(loader, parsed, this_month))
+            result.problems.extend(_too_long_problems(loader, parsed))
             if not save or not result.ok:
                 raise _Rollback
     except _Rollback:
         loaded = None
     except (ValidationError, DatabaseError, KeyError, ValueError) as exc:
+        result.problems.extend(_too_long_problems(loader, parsed))
         result.problems.append(
             Problem("error", f"The plan could not be saved: {_message(exc)}")
         )
@@ -182,19 +193,35 @@ class _ImportLoader(PlanLoader):
     not carry them), keeps the workflow state of existing updates, and never changes an
     update of a closed period: such a change is recorded as a conflict, which the service
     reports as an error, so that the whole import is rolled back.
+
+    So that importing the app's own export changes nothing, a value the file only restates
+    is left as stored (see _restated), an action's status worked out from its milestones
+    does not replace one already reported, and an update keeps its actual finish unless
+    the file changes the item's. Every update it changes gets a new version, so that a
+    lead's form opened before the import refuses to overwrite it. Values longer than their
+    field allows are recorded in `too_long` (and cut, so that the rest of the file can
+    still be checked); the service refuses the import for them.
     """
 
     def __init__(self, *, plan: ActionPlan | None, **kwargs):
         super().__init__(**kwargs)
         self.existing_plan = plan
         self.conflicts: list[tuple[ProgressUpdate, list[str], dict[str, Any]]] = []
+        self.too_long: list[_TooLong] = []
+        # Updates this load created or changed, to be checked as the update form would.
+        self.written_updates: list[ProgressUpdate] = []
+        self._finish_changed: set[tuple[type, int]] = set()
+        self._with_milestones: set[int] = set()
 
     def upsert(self, model, *, lookup, values):
         if self.existing_plan is not None and model is Inspection:
             return self.existing_plan.inspection
         if self.existing_plan is not None and model is ActionPlan:
             return self.existing_plan
-        if self.under_new_parent(lookup):
+        values = self._within_limits(model, lookup, values)
+        if model is Milestone:
+            self._with_milestones.add(lookup["action"].pk)
+        if self.under_new_parent(lookup) or not values:
             return super().upsert(model, lookup=lookup, values=values)
         if model is ReportingPeriod:
             existing = ReportingPeriod.objects.filter(**lookup).first()
@@ -208,10 +235,8 @@ class _ImportLoader(PlanLoader):
                 .first()
             )
             if existing is not None:
-                values = {k: v for k, v in values.items() if k != "workflow_state"}
+                values = self._update_values(existing, lookup, values)
                 if existing.period.is_closed:
-                    # A frozen update keeps the actual finish it recorded.
-                    values.pop("actual_finish", None)
                     changed = [
                         k for k, v in values.items() if getattr(existing, k) != v
                     ]
@@ -219,25 +244,210 @@ class _ImportLoader(PlanLoader):
                         self.conflicts.append((existing, changed, values))
                         self.report.record(existing, [])
                         return existing
+            return super().upsert(model, lookup=lookup, values=values)
+        existing = model.objects.filter(**lookup).first()
+        if existing is not None:
+            values = _restated(existing, values)
+            if (
+                model in (Action, Milestone)
+                and values.get("actual_finish", existing.actual_finish)
+                != existing.actual_finish
+            ):
+                self._finish_changed.add((model, existing.pk))
         return super().upsert(model, lookup=lookup, values=values)
 
+    def _update_values(
+        self, existing: ProgressUpdate, lookup: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The values to bring an existing update in line with the file."""
+        values = _restated(existing, values)
+        values.pop("workflow_state", None)
+        item = lookup.get("action") or lookup.get("milestone")
+        if "action" in lookup and item.pk in self._with_milestones:
+            # The file has no status of its own for an action with milestones: the loader
+            # works one out from theirs, which must not replace the one reported.
+            values.pop("status", None)
+            values.pop("direction", None)
+        if (
+            existing.period.is_closed
+            or (type(item), item.pk) not in self._finish_changed
+        ):
+            # A frozen update keeps the actual finish it recorded, and an open one the
+            # finish its lead reported (perhaps not yet signed off, so not the item's).
+            values.pop("actual_finish", None)
+        return values
 
-def _conflict_problems(
-    conflicts, parsed: ParsedPlan, this_month: datetime.date | None
-) -> list[Problem]:
+    def _within_limits(
+        self, model, lookup: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        fitted = dict(values)
+        for name, value in (lookup | values).items():
+            if not isinstance(value, str):
+                continue
+            limit = model._meta.get_field(name).max_length
+            if limit is not None and len(value) > limit:
+                self.too_long.append(_TooLong(model, lookup, name, len(value), limit))
+                if name in fitted:
+                    fitted[name] = value[:limit]
+        return fitted
+
+    def save_row(self, obj: models.Model) -> None:
+        if isinstance(obj, ProgressUpdate):
+            if not obj._state.adding:
+                obj.version += 1  # as every other write of an update does
+            self.written_updates.append(obj)
+        super().save_row(obj)
+
+
+@dataclass(frozen=True)
+class _TooLong:
+    model: type
+    lookup: dict[str, Any]
+    name: str
+    length: int
+    limit: int
+
+
+def _restated(existing, values: dict[str, Any]) -> dict[str, Any]:
+    """`values`, keeping the stored value wherever the file only restates it.
+
+    Text is stored as typed (the update form keeps Windows line ends and double spaces)
+    but read from a file tidied (reading.text_clean); a date's text that adds nothing to
+    an unchanged date (a date cell's plain "20/07/2009", or none at all on an action whose
+    dates come from its milestones) leaves the text kept beside the date, often none.
+    """
+    kept = dict(values)
+    for name, value in values.items():
+        stored = getattr(existing, name)
+        if (
+            isinstance(value, str)
+            and isinstance(stored, str)
+            and value != stored
+            and text_clean(stored) == value
+        ):
+            kept[name] = stored
+    for name in ("plan_start", "plan_finish", "actual_finish"):
+        day, text = values.get(name), values.get(f"{name}_text")
+        if day is None or text is None or day != getattr(existing, name):
+            continue
+        if text in ("", f"{day:%d/%m/%Y}"):
+            kept[f"{name}_text"] = getattr(existing, f"{name}_text")
+    return kept
+
+
+def _item_rows(parsed: ParsedPlan) -> dict[str, tuple[str, int]]:
+    """The sheet and row of every action and milestone ("1.2 (a)") of the file."""
     rows: dict[str, tuple[str, int]] = {}
     for action in parsed.actions:
         rows[action["number"]] = action["_row"]
         for milestone in action["milestones"]:
             rows[f"{action['number']} {milestone['label']}"] = milestone["_row"]
+    return rows
+
+
+def _status_column(period: ReportingPeriod, this_month: datetime.date | None) -> str:
+    is_this = this_month is not None and period.month == this_month
+    return COLUMN_NAMES["this_status" if is_this else "last_status"]
+
+
+def _update_problems(
+    loader: _ImportLoader, parsed: ParsedPlan, this_month: datetime.date | None
+) -> list[Problem]:
+    """The update form's rules (rules.update_values_problems) for every update the
+    import writes, each on its item's row."""
+    rows = _item_rows(parsed)
+    complete = [s.label for s in loader.statuses.values() if s.counts_as_complete]
+    today = timezone.localdate()
+    problems = []
+    for update in loader.written_updates:
+        item = update.action or update.milestone
+        for problem in update_values_problems(
+            status_label=update.status.label if update.status else None,
+            status_counts_as_complete=status_counts_as_complete(update.status),
+            complete_labels=complete,
+            actual_finish=update.actual_finish,
+            plan_start=item.plan_start,
+            today=today,
+        ):
+            if (
+                problem.code == "complete_needs_finish"
+                and item.actual_finish_text
+                and item.actual_finish is None
+            ):
+                # A file that says "Completed" where the date goes records the finish
+                # as written, with no date to give (Dudley's timescales).
+                continue
+            sheet, row = rows.get(str(item.number), ("", None))
+            column = (
+                COLUMN_NAMES["actual_finish"]
+                if problem.field == "actual_finish"
+                else _status_column(update.period, this_month)
+            )
+            problems.append(
+                Problem(
+                    "error",
+                    f"{item.number}, {update.period}: {problem.message}",
+                    sheet=sheet,
+                    row=row,
+                    column=column,
+                )
+            )
+    return problems
+
+
+def _too_long_problems(loader: _ImportLoader, parsed: ParsedPlan) -> list[Problem]:
+    rows = _item_rows(parsed) | {
+        f"recommendation {rec['number']}": rec["_row"] for rec in parsed.recommendations
+    }
+    problems = []
+    for too_long in loader.too_long:
+        model, lookup, name = too_long.model, too_long.lookup, too_long.name
+        sheet, row = rows.get(_row_key(model, lookup), ("", None))
+        column = ""
+        if model in (Action, Milestone, ProgressUpdate):
+            column = COLUMN_NAMES.get(name.removesuffix("_text"), "")
+        label = str(model._meta.get_field(name).verbose_name)
+        if not column:
+            # No column to point to (a heading row): say whose field it is.
+            label = f"{model._meta.verbose_name} {label}"
+        label = capfirst(label)
+        problems.append(
+            Problem(
+                "error",
+                f"{label}: {too_long.length:,} characters; at most "
+                f"{too_long.limit:,}. Shorten the text.",
+                sheet=sheet,
+                row=row,
+                column=column,
+            )
+        )
+    return problems
+
+
+def _row_key(model, lookup: dict[str, Any]) -> str:
+    """The key of _item_rows (or "recommendation N") for a row the loader looks up."""
+    if model is Action:
+        return lookup["number"]
+    if model is Milestone:
+        return f"{lookup['action'].number} {lookup['label']}"
+    if model is ProgressUpdate:
+        return str((lookup.get("action") or lookup.get("milestone")).number)
+    if model is Recommendation:
+        return f"recommendation {lookup['number']}"
+    return ""
+
+
+def _conflict_problems(
+    conflicts, parsed: ParsedPlan, this_month: datetime.date | None
+) -> list[Problem]:
+    rows = _item_rows(parsed)
     problems = []
     for update, changed, values in conflicts:
         item = update.milestone.number if update.milestone_id else update.action.number
         sheet, row = rows.get(item, ("", None))
-        is_this = this_month is not None and update.period.month == this_month
         column = {
-            "status": "This Month RAG" if is_this else "Last Month RAG",
-            "direction": "This Month RAG" if is_this else "Last Month RAG",
+            "status": _status_column(update.period, this_month),
+            "direction": _status_column(update.period, this_month),
             "progress": COLUMN_NAMES["progress"],
             "risk": COLUMN_NAMES["risk"],
         }.get(changed[0], "")

@@ -13,6 +13,7 @@ from django.views.decorators.http import (
 )
 
 from actionplans.permissions import plan_for_coordinator, plan_for_user
+from organisations.models import Organisation
 
 from .document import NewPlan
 from .exporting import plan_export_csv, plan_export_xlsx
@@ -44,8 +45,7 @@ def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
-            upload = _upload_save(request, plan=plan, data=data)
+            upload = _upload_build(request, plan=plan, data=form.cleaned_data)
             result = plan_import_preview(
                 data=bytes(upload.data),
                 filename=upload.filename,
@@ -53,21 +53,27 @@ def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
                 user=request.user,
             )
             if result.ok:
+                # Stored only once its preview has worked, so that a refused file, or a
+                # preview that fails or is cut short, leaves no upload behind.
+                upload.save()
                 return render(
                     request,
                     "imports/plan_import_preview.html",
                     {"plan": plan, "upload": upload, "result": result},
                 )
-            upload.delete()
     else:
         form = form_class()
     context = {"plan": plan, "form": form, "result": result}
+    if plan is None:
+        # Offered as the council field's suggestions (a datalist: no script needed).
+        context["councils"] = Organisation.objects.values_list("name", flat=True)
     status = 400 if request.method == "POST" else 200
     return render(request, "imports/plan_import.html", context, status=status)
 
 
-def _upload_save(request: HttpRequest, *, plan, data) -> Upload:
-    # Uploads never confirmed are deleted by the delete_stale_uploads command.
+def _upload_build(request: HttpRequest, *, plan, data) -> Upload:
+    """The upload, not yet saved. Uploads never confirmed are deleted by the
+    delete_stale_uploads command."""
     content = data["file"].read()
     options = {
         "layout": data["layout"] or None,
@@ -77,9 +83,15 @@ def _upload_save(request: HttpRequest, *, plan, data) -> Upload:
     if plan is None:
         options["new_plan"] = {
             name: data[name]
-            for name in ("title", "owner", "inspectorate", "inspection_title")
+            for name in (
+                "title",
+                "organisation",
+                "owner",
+                "inspectorate",
+                "inspection_title",
+            )
         }
-    return Upload.objects.create(
+    return Upload(
         user=request.user,
         plan=plan,
         filename=data["file"].name[:255],
@@ -117,16 +129,20 @@ def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
         raise PermissionDenied("Only admins can import a new plan.")
     else:
         plan = None
-    result = import_confirm(
-        data=bytes(upload.data),
-        filename=upload.filename,
-        options=_options(upload),
-        user=request.user,
-    )
+    try:
+        result = import_confirm(
+            data=bytes(upload.data),
+            filename=upload.filename,
+            options=_options(upload),
+            user=request.user,
+        )
+    finally:
+        # Imported, refused or failed, the upload is done with: a refused one cannot be
+        # confirmed again (its page offers another upload instead).
+        upload.delete()
     if not result.ok:
         context = {"plan": plan, "upload": upload, "result": result}
         return render(request, "imports/plan_import_preview.html", context, status=400)
-    upload.delete()
     report = result.report
     messages.success(
         request,

@@ -14,8 +14,9 @@ class JudgmentInline(admin.TabularInline):
 @admin.register(Inspection)
 class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "inspectorate", "organisation", "published_on", "rating"]
-    list_filter = ["inspectorate"]
-    search_fields = ["title", "organisation", "service"]
+    list_filter = ["organisation", "inspectorate"]
+    search_fields = ["title", "organisation__name", "service"]
+    list_select_related = ["organisation"]
     inlines = [JudgmentInline]
 
 

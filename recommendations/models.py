@@ -3,6 +3,9 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lib import limits
+from organisations.models import Organisation
+
 from .numbering import number_sort_key
 
 
@@ -12,18 +15,25 @@ class Inspection(models.Model):
     )
     title = models.CharField(max_length=255)
     service = models.CharField(max_length=255, blank=True)
-    organisation = models.CharField(max_length=255, help_text="The council inspected.")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        help_text="The council inspected: it owns the plans that answer the inspection.",
+    )
     inspected_from = models.DateField(null=True, blank=True)
     inspected_to = models.DateField(null=True, blank=True)
     published_on = models.DateField(null=True, blank=True)
     rating = models.CharField(max_length=255, blank=True)
-    key_strengths = models.TextField(blank=True)
-    areas_for_development = models.TextField(blank=True)
+    key_strengths = models.TextField(blank=True, **limits.at_most(limits.LONG_TEXT))
+    areas_for_development = models.TextField(
+        blank=True, **limits.at_most(limits.LONG_TEXT)
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["organisation", "title"]
+        ordering = ["organisation__name", "title"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(inspected_to__gte=models.F("inspected_from"))
@@ -92,7 +102,7 @@ class Recommendation(models.Model):
     )
     number = models.CharField(max_length=20)
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
-    text = models.TextField()
+    text = models.TextField(**limits.at_most(limits.SHORT_TEXT))
     theme = models.ForeignKey(
         Theme,
         on_delete=models.SET_NULL,

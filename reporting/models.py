@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ActionPlan
+from lib import limits
 
 
 class ScrutinyReport(models.Model):
@@ -19,15 +20,29 @@ class ScrutinyReport(models.Model):
         ActionPlan, on_delete=models.CASCADE, related_name="scrutiny_reports"
     )
     quarter = models.DateField(help_text="The first day of the quarter's first month.")
-    purpose = models.TextField("purpose of this report", blank=True)
-    summary = models.TextField("summary of main issues", blank=True)
-    recommendations = models.TextField("recommendations to the committee", blank=True)
-    financial_implications = models.TextField(
-        "resource and financial implications", blank=True
+    purpose = models.TextField(
+        "purpose of this report", blank=True, **limits.at_most(limits.LONG_TEXT)
     )
-    legal_implications = models.TextField("legal implications", blank=True)
+    summary = models.TextField(
+        "summary of main issues", blank=True, **limits.at_most(limits.LONG_TEXT)
+    )
+    recommendations = models.TextField(
+        "recommendations to the committee",
+        blank=True,
+        **limits.at_most(limits.LONG_TEXT),
+    )
+    financial_implications = models.TextField(
+        "resource and financial implications",
+        blank=True,
+        **limits.at_most(limits.LONG_TEXT),
+    )
+    legal_implications = models.TextField(
+        "legal implications", blank=True, **limits.at_most(limits.LONG_TEXT)
+    )
     equality_implications = models.TextField(
-        "equality and diversity implications", blank=True
+        "equality and diversity implications",
+        blank=True,
+        **limits.at_most(limits.LONG_TEXT),
     )
     author = models.CharField("report author", max_length=255, blank=True)
     contact = models.CharField(

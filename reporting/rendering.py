@@ -5,7 +5,9 @@ WeasyPrint may only fetch our own static files (see `StaticOnlyFetcher`), so not
 writes into a plan can make the server read a file or call a URL.
 
 Rendering is a plain function with no request: a view, the `render_report` command or a
-task worker can call it. PDFs of a closed period are kept in storage (`report_pdf_file`).
+task worker can call it. PDFs are laid out in a child process under a time limit
+(`report_pdf`). A closed period's PDF is kept in storage and its body HTML in the shared
+cache, both under a name that changes with anything the report reads (`_storage_name`).
 """
 
 import datetime
@@ -15,11 +17,11 @@ import logging
 import mimetypes
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 
-import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -36,7 +38,7 @@ from actionplans.models import ActionPlan, ReportingPeriod
 from lib import months
 from lib.spreadsheets import xlsx_cell_set
 
-from . import charts
+from . import charts, pdf_child
 from .selectors import (
     Dashboard,
     Kind,
@@ -48,6 +50,7 @@ from .selectors import (
     dashboard_build,
     period_for_plan,
     period_report_build,
+    report_rows_stamp,
     scrutiny_pack_build,
 )
 
@@ -141,20 +144,27 @@ def report_print_html(report: Report) -> str:
     return render_to_string("reporting/report_print.html", context)
 
 
-def report_body_html(report: Report, context: dict) -> str:
-    """The report's body partial as HTML; a closed month's is made once and then cached.
-
-    A closed month cannot change except by a recorded amendment, which changes the key
-    (see `_storage_name`), so the cached body is never stale.
-    """
+def report_body_cache_key(report: Report) -> str | None:
+    """The shared cache's key for the report's body HTML; None while it may change."""
     name = _storage_name(
         slug=report.plan.slug,
         kind=report.kind,
         period=report.period,
         filters=report.filters,
+        stamp="" if isinstance(report, Dashboard) else report.rows_stamp,
         pack=report if isinstance(report, ScrutinyPack) else None,
     )
-    key = f"report-body:{name}" if name else None
+    return f"report-body:{name}" if name else None
+
+
+def report_body_html(report: Report, context: dict) -> str:
+    """The report's body partial as HTML; a closed month's is made once and then cached.
+
+    The key holds the report's `rows_stamp` (see `_storage_name`): any change to what the
+    report reads gives a new key, so a cached body is never stale, and every web worker
+    shares the one cache (settings.CACHES), so they all answer alike.
+    """
+    key = report_body_cache_key(report)
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -178,35 +188,130 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(pdf_tags=True)
 
 
-_pdf_pool: ProcessPoolExecutor | None = None
-_pdf_pool_lock = threading.Lock()
+class PdfRenderError(Exception):
+    """A PDF could not be laid out: it ran over PDF_RENDER_TIMEOUT, or its process died.
+
+    The message is for the user; `detail` (exit code, traceback) is for the log.
+    """
+
+    def __init__(self, message: str, *, timed_out: bool, detail: str = ""):
+        super().__init__(message)
+        self.timed_out = timed_out
+        self.detail = detail or message
 
 
-def _pdf_process_pool() -> ProcessPoolExecutor:
-    global _pdf_pool
-    with _pdf_pool_lock:
-        if _pdf_pool is None:
-            # forkserver: a clean child, not a fork of a threaded web worker.
-            _pdf_pool = ProcessPoolExecutor(
-                max_workers=settings.PDF_RENDER_PROCESSES,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=django.setup,
-            )
-        return _pdf_pool
+PDF_TOO_LONG = (
+    "The PDF took too long to make. The report is too long to print in one go: "
+    "try the HTML page or the spreadsheet, or filter it."
+)
+PDF_FAILED = (
+    "The PDF could not be made this time. Try again in a minute; if it fails again, "
+    "use the HTML page or the spreadsheet."
+)
+
+# A process that has sent its PDF is given this long to exit before it is killed.
+_EXIT_GRACE_SECONDS = 5
+
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _pdf_slots(size: int) -> threading.BoundedSemaphore:
+    """At most PDF_RENDER_PROCESSES layouts at once in this web worker."""
+    with _slots_lock:
+        return _slots.setdefault(size, threading.BoundedSemaphore(size))
+
+
+def html_to_pdf_in_child(html: str, *, timeout: float) -> bytes:
+    """`html_to_pdf` in a child process of its own, killed when it runs over `timeout`.
+
+    One process per PDF rather than a pool: a process that dies or is killed takes only
+    its own PDF with it, and the next PDF starts afresh. Children are forked from a
+    forkserver (a clean process, not a fork of a threaded web worker) that has Django and
+    WeasyPrint loaded (see `pdf_child`). Waiting for a free slot counts against the time
+    limit. Raises PdfRenderError; whatever happens, no child is left running on return.
+    """
+    deadline = time.monotonic() + timeout
+    slots = _pdf_slots(settings.PDF_RENDER_PROCESSES)
+    if not slots.acquire(timeout=timeout):
+        raise PdfRenderError(
+            PDF_TOO_LONG, timed_out=True, detail="no free PDF process in time"
+        )
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["reporting.pdf_child"])
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(
+            target=pdf_child.main,
+            args=(html, sender, timeout),
+            name="report-pdf",
+            daemon=True,
+        )
+        finished = False
+        try:
+            # Should the forkserver fail, say, the next PDF starts a new one.
+            try:
+                child.start()
+            except Exception as exc:
+                raise PdfRenderError(
+                    PDF_FAILED, timed_out=False, detail=f"no PDF process: {exc!r}"
+                ) from exc
+            # The child holds its own copy: its death alone then ends the pipe.
+            sender.close()
+            if not wait([receiver], timeout=max(0.0, deadline - time.monotonic())):
+                raise PdfRenderError(
+                    PDF_TOO_LONG, timed_out=True, detail=f"over {timeout} s"
+                )
+            try:
+                ok, payload = receiver.recv()
+            except (EOFError, OSError) as exc:
+                child.join(_EXIT_GRACE_SECONDS)
+                raise PdfRenderError(
+                    PDF_FAILED,
+                    timed_out=False,
+                    detail=f"the PDF process died (exit code {child.exitcode})",
+                ) from exc
+            if not ok:
+                raise PdfRenderError(PDF_FAILED, timed_out=False, detail=payload)
+            finished = True
+            return payload
+        finally:
+            if child.pid is not None:
+                if finished:
+                    child.join(_EXIT_GRACE_SECONDS)
+                if child.is_alive():
+                    child.kill()
+                child.join()
+            sender.close()
+            receiver.close()
+    finally:
+        slots.release()
 
 
 def report_pdf(report: Report) -> bytes:
     """Render the report as a PDF.
 
     The page is built here (the database part, a few milliseconds); the layout, seconds of
-    pure-Python work, runs in a separate process when PDF_RENDER_PROCESSES > 0, so a PDF of
-    an open month never holds the web worker's interpreter: the worker's other threads keep
-    serving other users' pages while this request waits.
+    pure-Python work, runs in a child process of its own when PDF_RENDER_PROCESSES > 0,
+    under PDF_RENDER_TIMEOUT (see `html_to_pdf_in_child`), so a PDF never holds the web
+    worker's interpreter and a report too long to lay out cannot hold it for ever either.
+    With PDF_RENDER_PROCESSES = 0 the layout runs in this thread with no time limit.
+    Raises PdfRenderError, logged here.
     """
     html = report_print_html(report)
     if settings.PDF_RENDER_PROCESSES <= 0:
         return html_to_pdf(html)
-    return _pdf_process_pool().submit(html_to_pdf, html).result(timeout=300)
+    try:
+        return html_to_pdf_in_child(html, timeout=settings.PDF_RENDER_TIMEOUT)
+    except PdfRenderError as error:
+        logger.error(
+            "PDF of %s %s (%s) not made: %s",
+            report.plan.slug,
+            report.kind,
+            report.subtitle,
+            error.detail,
+        )
+        raise
 
 
 # ---------------------------------------------------------------------------------------
@@ -226,14 +331,17 @@ def _storage_name(
     kind: str,
     period: ReportingPeriod | PeriodRef | None,
     filters: ReportFilters,
+    stamp: str,
     pack: ScrutinyPack | None = None,
 ) -> str | None:
     """Where a report's PDF is kept and its body cached; None while the report may change.
 
-    A period report's name is known from its period row, before the report is built. The
-    name holds the plan, the period (the scrutiny pack: its quarter and cover), the report,
-    the filters and when the period was closed and last amended, so a correction or closing
-    the month again gives a new name. None for an open period and for the dashboard.
+    A period report's name is known from its period row and `stamp`, before the report
+    is built. The name holds the plan, the period (the scrutiny pack: its quarter and
+    cover), the report, the filters, when the period was closed and last amended, and the
+    stamp of the rows the report reads (`report_rows_stamp`), so an amendment, closing the
+    month again, or an edit of an action, milestone, recommendation, status or officer
+    shown in it gives a new name. None for an open period and for the dashboard.
     """
     if kind == Kind.DASHBOARD:
         return None
@@ -244,7 +352,7 @@ def _storage_name(
         amended = [m.period.amended_at for m in pack.months if m.period.amended_at]
         cover = pack.cover.updated_at.isoformat() if pack.cover else "no-cover"
         label = pack.quarter_key
-        parts = [label, closed.isoformat(), cover]
+        parts = [label, closed.isoformat(), cover, stamp]
         parts += [max(amended).isoformat()] if amended else []
     else:
         if not period.is_closed:
@@ -255,6 +363,7 @@ def _storage_name(
             kind,
             period.closed_at.isoformat() if period.closed_at else "",
             period.amended_at.isoformat() if period.amended_at else "",
+            stamp,
             *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
         ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -296,18 +405,32 @@ def report_pdf_file(
     is rendered once and stored; after that a period report's is served without building
     the report. Idempotent: a cron job or worker can call it ahead of time for every closed
     period, and a second call renders nothing. Open periods and the dashboard are rendered
-    every time. Raises ReportError as the selectors do.
+    every time. Raises ReportError as the selectors do, and PdfRenderError; a closed
+    period's PDF that ran over the time limit fails at once for an hour afterwards rather
+    than tying up another web worker for the whole limit.
     """
     filters = filters or ReportFilters()
     report: Report | None = None
     if kind in Kind.PERIOD_REPORTS:
         period = period_for_plan(plan=plan, month=month)
-        name = _storage_name(slug=plan.slug, kind=kind, period=period, filters=filters)
+        stamp = (
+            report_rows_stamp(plan=plan, report_months=[period.month])
+            if period.is_closed
+            else ""
+        )
+        name = _storage_name(
+            slug=plan.slug, kind=kind, period=period, filters=filters, stamp=stamp
+        )
         label = months.month_key(period.month)
     elif kind == Kind.SCRUTINY:
         report = scrutiny_pack_build(plan=plan, quarter=quarter)
         name = _storage_name(
-            slug=plan.slug, kind=kind, period=None, filters=filters, pack=report
+            slug=plan.slug,
+            kind=kind,
+            period=None,
+            filters=filters,
+            stamp=report.rows_stamp,
+            pack=report,
         )
         label = report.quarter_key
     elif kind == Kind.DASHBOARD:
@@ -321,11 +444,19 @@ def report_pdf_file(
     if name is not None and default_storage.exists(name):
         with default_storage.open(name, "rb") as stored:
             return PdfFile(stored.read(), filename, was_stored=True)
+    too_long = f"report-pdf-too-long:{name}" if name else None
+    if too_long and cache.get(too_long):
+        raise PdfRenderError(PDF_TOO_LONG, timed_out=True)
     if report is None:  # a period report, built only when its PDF is not stored
         report = period_report_build(
             plan=plan, kind=kind, month=period.month, filters=filters
         )
-    content = report_pdf(report)
+    try:
+        content = report_pdf(report)
+    except PdfRenderError as error:
+        if too_long and error.timed_out:
+            cache.set(too_long, True, timeout=60 * 60)
+        raise
     if name is not None:
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:

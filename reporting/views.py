@@ -73,6 +73,29 @@ def _bad_request(request: HttpRequest, plan: ActionPlan, error: Exception):
     return HttpResponseBadRequest(html)
 
 
+def _pdf_failed(
+    request: HttpRequest,
+    plan: ActionPlan,
+    error: rendering.PdfRenderError,
+    *,
+    page_url: str,
+    xlsx_url: str = "",
+) -> HttpResponse:
+    """503 with what went wrong and the report's page (and spreadsheet) to use instead."""
+    query = request.GET.urlencode()
+    html = render_to_string(
+        "reporting/report_pdf_error.html",
+        {
+            "plan": plan,
+            "error": error,
+            "page_url": page_url + (f"?{query}" if query else ""),
+            "xlsx_url": xlsx_url + (f"?{query}" if query and xlsx_url else ""),
+        },
+        request=request,
+    )
+    return HttpResponse(html, status=503)
+
+
 def _period_report(request: HttpRequest, plan: ActionPlan, kind: str):
     if kind not in Kind.PERIOD_REPORTS:
         raise Http404("No such report.")
@@ -157,6 +180,18 @@ def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         )
     except ReportError as error:
         return _bad_request(request, plan, error)
+    except rendering.PdfRenderError as error:
+        return _pdf_failed(
+            request,
+            plan,
+            error,
+            page_url=reverse("reporting:report", args=[slug, kind]),
+            xlsx_url=(
+                reverse("reporting:report_xlsx", args=[slug, kind])
+                if kind != Kind.SUMMARY
+                else ""
+            ),
+        )
     return _download(pdf.content, PDF, pdf.filename)
 
 
@@ -200,9 +235,13 @@ def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse
 @require_safe
 def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    pdf = rendering.report_pdf_file(
-        plan=plan, kind=Kind.SCRUTINY, quarter=_quarter(quarter)
-    )
+    try:
+        pdf = rendering.report_pdf_file(
+            plan=plan, kind=Kind.SCRUTINY, quarter=_quarter(quarter)
+        )
+    except rendering.PdfRenderError as error:
+        page_url = reverse("reporting:scrutiny_pack", args=[slug, quarter])
+        return _pdf_failed(request, plan, error, page_url=page_url)
     return _download(pdf.content, PDF, pdf.filename)
 
 
@@ -259,4 +298,7 @@ def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         pdf = rendering.report_pdf_file(plan=plan, kind=Kind.DASHBOARD, month=month)
     except ReportError as error:
         return _bad_request(request, plan, error)
+    except rendering.PdfRenderError as error:
+        page_url = reverse("reporting:dashboard", args=[slug])
+        return _pdf_failed(request, plan, error, page_url=page_url)
     return _download(pdf.content, PDF, pdf.filename)

@@ -15,6 +15,7 @@ from actionplans.models import (
     ReportingPeriod,
 )
 from actionplans.services import status_scheme_install_default
+from organisations.models import Organisation
 from recommendations.models import Inspection, Recommendation
 
 _counter = itertools.count(1)
@@ -27,12 +28,15 @@ def make_user(username: str | None = None, **fields):
     )
 
 
+def make_organisation(name: str = "Leeds City Council") -> Organisation:
+    """The council; tests that do not care all share Leeds."""
+    return Organisation.objects.get_or_create(name=name)[0]
+
+
 def make_inspection(**fields) -> Inspection:
-    values = {
-        "inspectorate": "CSCI",
-        "title": f"Inspection {next(_counter)}",
-        "organisation": "Leeds",
-    }
+    values = {"inspectorate": "CSCI", "title": f"Inspection {next(_counter)}"}
+    if "organisation" not in fields:
+        values["organisation"] = make_organisation()
     return Inspection.objects.create(**(values | fields))
 
 
@@ -58,9 +62,13 @@ def make_recommendation(
 
 
 def make_officer(
-    name: str = "", role_title: str = "Service Delivery Manager", **fields
+    name: str | None = None, role_title: str = "Service Delivery Manager", **fields
 ) -> Officer:
-    name = name or f"Officer {next(_counter)}"
+    """An officer; name "" makes a role without a name, as chief officers often are."""
+    if name is None:
+        name = f"Officer {next(_counter)}"
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation()
     return Officer.objects.create(name=name, role_title=role_title, **fields)
 
 

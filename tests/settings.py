@@ -4,6 +4,7 @@ Only defaults are set, so CI's DATABASE_URL (PostgreSQL) and a test's own values
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
@@ -22,3 +23,12 @@ AXES_VERBOSE = False
 # Tests render PDFs in their own thread; tests/reporting/test_pdf_process.py checks the
 # separate PDF process itself.
 PDF_RENDER_PROCESSES = 0
+
+# The production file cache, in a folder of this run's own: parallel runs never share keys,
+# and the tests never clear a developer's cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="actionplans-test-cache-"),
+    }
+}

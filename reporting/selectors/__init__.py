@@ -23,6 +23,7 @@ from .items import (
     UpdateView,
     people_label,
     period_for_plan,
+    report_rows_stamp,
 )
 from .period import (
     FilterChoices,
@@ -58,6 +59,7 @@ __all__ = [
     "people_label",
     "period_for_plan",
     "period_report_build",
+    "report_rows_stamp",
     "scrutiny_pack_build",
     "status_counts",
     "summary_lists",

@@ -3,7 +3,8 @@
 Every report of a period reads the same rows: the plan's periods and statuses, its actions
 with milestones, recommendations and officers, and the updates of the period and of the
 month before. Filters are applied in Python afterwards, so the number of queries does not
-depend on the size of the plan or on the filters.
+depend on the size of the plan or on the filters. `report_rows_stamp` digests the history
+of exactly these rows: a closed month's stored PDF and cached body are keyed by it.
 
 The rules (see DOMAIN.md):
 
@@ -18,10 +19,11 @@ The rules (see DOMAIN.md):
 """
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import BigIntegerField, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from actionplans.models import (
@@ -29,6 +31,7 @@ from actionplans.models import (
     ActionPlan,
     Direction,
     Milestone,
+    Officer,
     ProgressUpdate,
     ReportingPeriod,
     StatusOption,
@@ -36,6 +39,7 @@ from actionplans.models import (
 )
 from actionplans.rules import UnitDates, status_has_slipped
 from lib import months
+from recommendations.models import Recommendation
 
 
 class ReportError(ValueError):
@@ -325,6 +329,73 @@ def _updates_for(
             workflow_label=labels.get(workflow, workflow),
         )
     return updates
+
+
+def _history_sum_and_count(rows: QuerySet) -> list[Subquery]:
+    """The sum and the number of the history ids of `rows`, as two scalar subqueries."""
+    rows = rows.order_by()
+    return [
+        # Not Sum/Count: as plain functions they add no GROUP BY, so each subquery is
+        # one row over all of `rows`.
+        Subquery(
+            rows.annotate(
+                value=Func(F("history_id"), function=function, output_field=field)
+            ).values("value")
+        )
+        for function, field in [
+            ("SUM", BigIntegerField()),
+            ("COUNT", BigIntegerField()),
+        ]
+    ]
+
+
+def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -> str:
+    """A digest that changes with every write to a row the reports of these months read.
+
+    The reports read the plan, its statuses, actions, milestones, recommendations and
+    officers (`_plan_rows`), and the periods and updates of each month and of the month
+    before (`_updates_for`). Every write to those rows, many-to-many changes included,
+    adds a history row, so the sum and the number of their history ids change with every
+    write and deletion, whatever the clocks say and in whatever order transactions commit.
+    Any officer deleted anywhere counts too (their links to actions go without a trace).
+
+    One query. Take it before reading the rows: a write landing in between then changes
+    the stamp rather than hiding under it.
+    """
+    wanted = sorted(
+        {m for month in report_months for m in (month, months.month_add(month, -1))}
+    )
+    linked = [
+        Action.leads.through.objects.filter(action__plan=plan),
+        Action.chief_officers.through.objects.filter(action__plan=plan),
+        Milestone.leads.through.objects.filter(milestone__action__plan=plan),
+    ]
+    periods = ReportingPeriod.objects.filter(plan=plan, month__in=wanted)
+    histories = [
+        ActionPlan.history.filter(id=plan.pk),
+        StatusOption.history.filter(plan_id=plan.pk),
+        Action.history.filter(plan_id=plan.pk),
+        Milestone.history.filter(action__plan=plan),
+        Recommendation.history.filter(inspection_id=plan.inspection_id),
+        Officer.history.filter(
+            Q(history_type="-")
+            | Q(id__in=linked[0].values("officer_id"))
+            | Q(id__in=linked[1].values("officer_id"))
+            | Q(id__in=linked[2].values("officer_id"))
+        ),
+        ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
+        ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
+    ]
+    values = {
+        f"h{index}": expression
+        for index, expression in enumerate(
+            e for rows in histories for e in _history_sum_and_count(rows)
+        )
+    }
+    row = (
+        ActionPlan.objects.filter(pk=plan.pk).annotate(**values).values_list(*values)
+    ).first()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
 
 
 def _period_ref(period: ReportingPeriod) -> PeriodRef:

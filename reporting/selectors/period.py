@@ -24,6 +24,7 @@ from .items import (
     _PlanRows,
     _updates_for,
     period_for_plan,
+    report_rows_stamp,
 )
 
 
@@ -95,6 +96,9 @@ class PeriodReport(_OneMonthReport):
     counts: list[StatusCount]
     unit_total: int
     chief_officer: Person | None = None
+    # What the rows read looked like (`report_rows_stamp`): part of a closed month's
+    # storage key, so that any change to them makes the report again.
+    rows_stamp: str = ""
 
     @property
     def next_month_label(self) -> str:
@@ -248,10 +252,15 @@ def period_report_build(
     month: datetime.date | None = None,
     filters: ReportFilters | None = None,
 ) -> PeriodReport:
-    """The context of a period report: seven queries whatever the size of the plan."""
+    """The context of a period report: ten queries whatever the size of the plan
+    (one more to find the default month)."""
     if kind not in Kind.PERIOD_REPORTS:
         raise ReportError(f"Unknown report {kind!r}.")
     filters = filters or ReportFilters()
+    if month is None:
+        month = period_for_plan(plan=plan, month=None).month
+    # Taken before the rows are read (see report_rows_stamp).
+    stamp = report_rows_stamp(plan=plan, report_months=[month])
     rows = _plan_rows(plan)
     period_row = period_for_plan(plan=plan, month=month, periods=rows.periods)
     period = _period_ref(period_row)
@@ -293,6 +302,7 @@ def period_report_build(
         counts=status_counts(units, statuses, has_previous=previous is not None),
         unit_total=len(units),
         chief_officer=chief_officer,
+        rows_stamp=stamp,
     )
 
 

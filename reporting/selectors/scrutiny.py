@@ -8,7 +8,7 @@ from lib import months
 
 from ..models import ScrutinyReport
 from .dashboard import MonthCounts, _month_series
-from .items import Kind, PeriodRef, ReportFilters, _plan_rows
+from .items import Kind, PeriodRef, ReportFilters, _plan_rows, report_rows_stamp
 from .period import PeriodReport, period_report_build
 
 
@@ -22,6 +22,7 @@ class ScrutinyPack:
     status_labels: list[str]
     kind: str = Kind.SCRUTINY
     filters: ReportFilters = field(default_factory=ReportFilters)
+    rows_stamp: str = ""  # as PeriodReport.rows_stamp, over the quarter's months
 
     @property
     def title(self) -> str:
@@ -53,6 +54,7 @@ def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> Scrutiny
     """The cover report, then the summary and progress of the quarter's last reported month."""
     quarter = months.quarter_start(quarter)
     month_list = months.quarter_months(quarter)
+    stamp = report_rows_stamp(plan=plan, report_months=month_list)
     cover = ScrutinyReport.objects.filter(plan=plan, quarter=quarter).first()
     rows = _plan_rows(plan)
     in_quarter = [p for p in rows.periods if p.month in month_list]
@@ -72,4 +74,5 @@ def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> Scrutiny
         report=report,
         months=series,
         status_labels=labels,
+        rows_stamp=stamp,
     )

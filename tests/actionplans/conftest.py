@@ -15,7 +15,7 @@ class Cycle:
         self.lead_officer = factories.make_officer(
             "Hilary Paxton", "Head of Safeguarding"
         )
-        self.chief_officer = factories.make_officer("", "Deputy Director")
+        self.chief_officer = factories.make_officer(role_title="Deputy Director")
         self.milestone_officer = factories.make_officer("Richard Graham", "QA Manager")
         self.action = factories.make_action(
             self.plan,

@@ -103,7 +103,10 @@ def test_status_labels_are_unique_per_plan_and_colours_come_from_the_palette():
 
 
 def test_officer_needs_a_name_or_a_role():
-    assert _refused(lambda: Officer.objects.create(name="", role_title=""))
+    council = factories.make_organisation()
+    assert _refused(
+        lambda: Officer.objects.create(organisation=council, name="", role_title="")
+    )
     assert str(Officer(name="", role_title="Head of Safeguarding", initials="AH")) == (
         "Head of Safeguarding - AH"
     )

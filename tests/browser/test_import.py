@@ -27,6 +27,7 @@ def admin_only(transactional_db, settings):
 def _upload(page, path: Path):
     page.goto("/plans/import/new/")
     page.get_by_label("Plan title").fill("CQC Adult Social Care Inspection Action Plan")
+    page.get_by_label("Council", exact=True).fill("Dudley MBC")
     page.get_by_label("Council and service").fill("Dudley MBC, DACHS")
     page.get_by_label("Inspectorate").fill("CQC")
     page.get_by_label("Spreadsheet").set_input_files(str(path))

@@ -1,12 +1,15 @@
 """Shared helpers for the import tests: the test files and a plan's contents as plain data."""
 
+import datetime
 import json
 from pathlib import Path
 
-from actionplans.models import ActionPlan
+from actionplans.models import ActionPlan, ProgressUpdate, ReportingPeriod
 from imports.document import NewPlan
 from imports.services import ImportOptions, plan_import_confirm
 from lib.months import month_key
+from recommendations.models import Theme
+from tests import factories
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
@@ -153,3 +156,155 @@ def fixture_snapshot(slug: str, *, narratives_before: str = "") -> dict:
         for r in data["recommendations"]
     }
     return {"recommendations": recommendations, "actions": actions}
+
+
+def plan_in_use() -> ActionPlan:
+    """A plan as the app leaves it after two months of use: July closed and approved,
+    August open with drafts, text typed into the update form (Windows line ends, double
+    spaces), actual finishes set by sign-off (no text kept beside them), an action with
+    milestones that has its own progress, and a draft reporting a finish not yet signed
+    off."""
+    approved = ProgressUpdate.Workflow.APPROVED
+    plan = factories.make_plan()
+    safety = Theme.objects.create(
+        inspection=plan.inspection, number="I", title="Safeguarding adults"
+    )
+    planning = Theme.objects.create(
+        inspection=plan.inspection, number="II", title="Planning", order=1
+    )
+    factories.make_recommendation(plan, "1", text="Keep people safe.", theme=safety)
+    factories.make_recommendation(plan, "2", text="Plan the work.", theme=planning)
+    lead = factories.make_officer("Jane Smith")
+    chief = factories.make_officer("Mary Brown", role_title="Director")
+    day = datetime.date
+    done = factories.make_action(
+        plan,
+        "1.1",
+        leads=[lead],
+        chief_officers=[chief],
+        aim="People are safe",
+        text="Train every social worker",
+        success_criteria="All trained",
+        outcomes="Fewer referrals",
+        plan_start=day(2009, 4, 1),
+        plan_start_text="Apr-09",
+        plan_finish=day(2009, 7, 31),
+        plan_finish_text="Jul-09",
+        actual_finish=day(2009, 7, 20),
+    )
+    split = factories.make_action(
+        plan,
+        "1.2",
+        leads=[lead],
+        chief_officers=[chief],
+        text="Review the procedures",
+        plan_start=day(2009, 5, 1),
+        plan_finish=day(2009, 12, 31),
+    )
+    first = factories.make_milestone(
+        split,
+        "(a)",
+        order=0,
+        plan_start=day(2009, 5, 1),
+        plan_finish=day(2009, 7, 31),
+        actual_finish=day(2009, 7, 15),
+        success_criteria="Draft agreed",
+    )
+    second = factories.make_milestone(
+        split,
+        "(b)",
+        order=1,
+        plan_start=day(2009, 6, 1),
+        plan_start_text="June 2009",
+        plan_finish=day(2009, 12, 31),
+        plan_finish_text="Dec-09",
+    )
+    second.leads.set([lead])
+    later = factories.make_action(
+        plan,
+        "2.1",
+        leads=[lead],
+        text="Publish the new plan",
+        plan_start=day(2009, 7, 1),
+        plan_start_text="Jul-09",
+        plan_finish=day(2009, 9, 30),
+        plan_finish_text="Sep-09",
+    )
+    later.cross_references.set([done])
+    pending = factories.make_action(
+        plan, "2.2", leads=[lead], text="Agree the budget", plan_start=day(2009, 6, 1)
+    )
+    for action in (done, split):
+        action.recommendations.set(plan.inspection.recommendations.filter(number="1"))
+    for action in (later, pending):
+        action.recommendations.set(plan.inspection.recommendations.filter(number="2"))
+    july = factories.make_period(plan, 2009, 7, state=ReportingPeriod.State.CLOSED)
+    august = factories.make_period(plan, 2009, 8)
+    rows = [
+        (
+            july,
+            done,
+            "Green",
+            "improving",
+            "All  trained.\r\nCertificates filed.",
+            "",
+            day(2009, 7, 20),
+        ),
+        (
+            august,
+            done,
+            "Green",
+            "no_change",
+            "Complete. ",
+            "None now.",
+            day(2009, 7, 20),
+        ),
+        (
+            july,
+            first,
+            "Green",
+            "improving",
+            "Agreed by the board.",
+            "",
+            day(2009, 7, 15),
+        ),
+        (july, second, "Amber", "no_change", "Started.", "", None),
+        (july, split, "Amber", "no_change", "The action's own words.", "", None),
+        (august, first, "Green", "no_change", "Done.", "", day(2009, 7, 15)),
+        (
+            august,
+            second,
+            "Red",
+            "deteriorating",
+            "Late:\r\n\r\nstaff away.",
+            "Slipping",
+            None,
+        ),
+        (august, split, "Amber", "deteriorating", "Half done.", "", None),
+        (july, later, "Grey", "", "", "", None),
+        (august, later, "Amber", "improving", "Drafting.", "", None),
+        (
+            august,
+            pending,
+            "Green",
+            "improving",
+            "Agreed on 10 August.",
+            "",
+            day(2009, 8, 10),
+        ),
+    ]
+    for period, item, status, direction, progress, risk, finish in rows:
+        item_field = "milestone" if item in (first, second) else "action"
+        factories.make_update(
+            period,
+            **{item_field: item},
+            status_label=status,
+            direction=direction,
+            progress=progress,
+            risk=risk,
+            actual_finish=finish,
+            workflow_state=approved
+            if period == july
+            else ProgressUpdate.Workflow.DRAFT,
+        )
+    return plan

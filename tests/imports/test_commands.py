@@ -65,6 +65,7 @@ def test_the_import_page_leaves_stale_uploads_to_the_command(client):
         {
             "title": "Dudley",
             "owner": "Dudley MBC",
+            "organisation": "Dudley MBC",
             "inspectorate": "CQC",
             "file": SimpleUploadedFile("dudley-cqc.csv", read("dudley-cqc.csv")),
         },

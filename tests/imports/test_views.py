@@ -1,15 +1,18 @@
 """The import pages: upload, preview, confirm; who may use them."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from actionplans.models import ActionPlan, PlanMembership
+from actionplans.models import ActionPlan, PlanMembership, ReportingPeriod
+from imports.exporting import plan_export_csv
 from imports.models import Upload
 from tests import factories
 
-from .helpers import read
+from .helpers import plan_in_use, read
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,8 @@ def _file(name: str, content: bytes | None = None) -> SimpleUploadedFile:
 def _new_plan_form(name: str = "dudley-cqc.xlsx", **fields) -> dict:
     return {
         "title": "CQC Adult Social Care Inspection Action Plan",
-        "owner": "Dudley MBC",
+        "owner": "Dudley MBC, DACHS",
+        "organisation": "Dudley MBC",
         "inspectorate": "CQC",
         "file": _file(name),
     } | fields
@@ -93,7 +97,13 @@ def test_form_errors_are_summarised_and_linked_to_their_fields(client, admin_use
     )
     assert response.status_code == 400
     text = response.content.decode()
-    for field in ("id_title", "id_owner", "id_this_month", "id_file"):
+    for field in (
+        "id_title",
+        "id_organisation",
+        "id_owner",
+        "id_this_month",
+        "id_file",
+    ):
         assert f'href="#{field}"' in text
     assert "must be an Excel workbook (.xlsx) or a CSV file" in text
 
@@ -187,3 +197,26 @@ def test_the_preview_names_changed_fields_as_people_read_them(client, admin_user
     assert "Changed rows (1)" in text
     assert "plan finish (as written), actual finish (as written)" in text
     assert "_text" not in text
+
+
+def test_a_refused_confirm_deletes_the_upload(client):
+    """The page that explains the refusal offers another upload, not a second try."""
+    plan = plan_in_use()
+    coordinator = factories.make_user()
+    factories.make_member(plan, coordinator, PlanMembership.Role.COORDINATOR)
+    client.force_login(coordinator)
+    edited = plan_export_csv(plan=plan).replace(b"Drafting.", b"Drafted.")
+    preview = client.post(
+        reverse("imports:plan_import", args=[plan.slug]),
+        {"file": _file("plan.csv", edited)},
+    )
+    assert preview.status_code == 200
+    # Someone closes August between the preview and the confirm.
+    plan.periods.filter(month=datetime.date(2009, 8, 1)).update(
+        state=ReportingPeriod.State.CLOSED
+    )
+    upload = Upload.objects.get()
+    response = client.post(reverse("imports:plan_import_confirm", args=[upload.pk]))
+    assert response.status_code == 400
+    assert "August 2009 is closed" in response.content.decode()
+    assert not Upload.objects.exists()

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from actionplans.models import Officer, PlanMembership, ReportingPeriod
+from actionplans.models import PlanMembership, ReportingPeriod
 from tests import factories
 
 CLOSED = ReportingPeriod.State.CLOSED
@@ -15,6 +15,17 @@ CLOSED = ReportingPeriod.State.CLOSED
 def _media_in_tmp(settings, tmp_path):
     """Stored PDFs go to a throw-away folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(settings, tmp_path):
+    """The shared file cache of production, in a folder of this test's own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
 
 
 def d(year: int, month: int, day: int) -> datetime.date:
@@ -33,8 +44,8 @@ def small_plan():
     )
     lead = factories.make_officer("Hilary Paxton", "Head of Adult Safeguarding")
     # Chief officers are usually roles without a name.
-    chief = Officer.objects.create(role_title="Director of Adult Social Services")
-    chief2 = Officer.objects.create(role_title="Chief Officer (Resources)")
+    chief = factories.make_officer("", "Director of Adult Social Services")
+    chief2 = factories.make_officer("", "Chief Officer (Resources)")
     july = factories.make_period(plan, 2009, 7, state=CLOSED)
     august = factories.make_period(plan, 2009, 8, state=CLOSED)
     september = factories.make_period(plan, 2009, 9)

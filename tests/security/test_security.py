@@ -157,6 +157,7 @@ def _dump(path) -> None:
         "dumpdata",
         "auth.user",
         "auth.group",
+        "organisations",
         "recommendations",
         "actionplans",
         "reporting",

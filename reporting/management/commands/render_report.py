@@ -4,7 +4,8 @@
         --report progress --format pdf --output august-progress.pdf
 
 PDFs of closed periods come from storage once rendered (see reporting.rendering), so a
-scheduled run can be repeated safely.
+scheduled run can be repeated safely. A PDF that runs over PDF_RENDER_TIMEOUT fails
+with an error rather than running on.
 """
 
 from pathlib import Path
@@ -92,9 +93,12 @@ class Command(BaseCommand):
 
         if fmt == "pdf":
             # For the scrutiny pack --period names a month of the quarter.
-            content = rendering.report_pdf_file(
-                plan=plan, kind=kind, month=month, filters=filters, quarter=month
-            ).content
+            try:
+                content = rendering.report_pdf_file(
+                    plan=plan, kind=kind, month=month, filters=filters, quarter=month
+                ).content
+            except rendering.PdfRenderError as exc:
+                raise CommandError(str(exc)) from exc
         elif fmt == "xlsx":
             content = rendering.report_xlsx(report)
         else:
