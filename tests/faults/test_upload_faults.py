@@ -103,7 +103,7 @@ def test_an_import_killed_part_way_leaves_nothing_half_written(
     upload = Upload.objects.get()
     before = _row_counts()
     saves = []
-    original = services._ImportLoader._save
+    original = services._ImportLoader.save_row
 
     def save_then_die(loader, obj):
         original(loader, obj)
@@ -111,7 +111,7 @@ def test_an_import_killed_part_way_leaves_nothing_half_written(
         if len(saves) == 3:
             raise Killed
 
-    monkeypatch.setattr(services._ImportLoader, "_save", save_then_die)
+    monkeypatch.setattr(services._ImportLoader, "save_row", save_then_die)
     with pytest.raises(Killed):
         coordinator_client.post(
             reverse("imports:plan_import_confirm", args=[upload.pk])
