@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0004_inspection_organisation_required'),
+        ('recommendations', '0005_inspection_organisation_required'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplans', '0006_officer_organisation_required'),
+        ('actionplans', '0007_officer_organisation_required'),
     ]
 
     operations = [
