@@ -111,8 +111,7 @@ class ItemUpdateForm(forms.Form):
         if "actual_finish" not in self.errors:
             # The spreadsheet import checks the same rules (update_values_problems).
             for problem in update_values_problems(
-                status_label=status.label if status else None,
-                status_counts_as_complete=bool(status and status.counts_as_complete),
+                status=status,
                 complete_labels=[
                     s.label for s in self.statuses if s.counts_as_complete
                 ],

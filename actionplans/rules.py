@@ -24,6 +24,7 @@ from lib import months
 class Status(Protocol):
     """What the rules read of a status (actionplans.models.StatusOption)."""
 
+    label: str
     counts_as_complete: bool
     is_exception: bool
     is_not_started: bool
@@ -187,8 +188,7 @@ class UpdateProblem:
 
 def update_values_problems(
     *,
-    status_label: str | None,
-    status_counts_as_complete: bool,
+    status: StatusOrNone,
     complete_labels: Iterable[str],
     actual_finish: datetime.date | None,
     plan_start: datetime.date | None,
@@ -197,7 +197,7 @@ def update_values_problems(
     """What is wrong with an update's status and actual finish taken together, as the
     update form and the spreadsheet import both check them.
 
-    `status_label` is None for "not assessed"; `complete_labels` are the plan's statuses
+    `status` is None for "not assessed"; `complete_labels` are the plan's statuses
     that count as complete, named in the message when a finished item has another status.
     An actual finish that is wrong in itself is the only problem reported for it.
     """
@@ -216,15 +216,16 @@ def update_values_problems(
                 "before_start",
             )
         ]
-    if status_counts_as_complete and actual_finish is None:
+    complete = status_counts_as_complete(status)
+    if complete and actual_finish is None:
         return [
             UpdateProblem(
                 "actual_finish",
-                f"Enter the actual finish: {status_label} means the work is complete.",
+                f"Enter the actual finish: {status.label} means the work is complete.",
                 "complete_needs_finish",
             )
         ]
-    if actual_finish is not None and status_label and not status_counts_as_complete:
+    if actual_finish is not None and status is not None and not complete:
         return [
             UpdateProblem(
                 "status",

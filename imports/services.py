@@ -25,7 +25,7 @@ from actionplans.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from actionplans.rules import status_counts_as_complete, update_values_problems
+from actionplans.rules import update_values_problems
 from actionplans.services import DEFAULT_STATUS_SCHEME
 from recommendations.models import Inspection, Recommendation
 
@@ -362,8 +362,7 @@ def _update_problems(
     for update in loader.written_updates:
         item = update.action or update.milestone
         for problem in update_values_problems(
-            status_label=update.status.label if update.status else None,
-            status_counts_as_complete=status_counts_as_complete(update.status),
+            status=update.status,
             complete_labels=complete,
             actual_finish=update.actual_finish,
             plan_start=item.plan_start,
