@@ -22,14 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pdfs_in_a_child(settings, tmp_path):
-    """Production's PDF processes, with storage and cache in throw-away folders."""
+    """Production's PDF processes, with storage in a throw-away folder (tests/settings.py
+    gives the production file cache)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
     settings.PDF_RENDER_PROCESSES = 1
     settings.PDF_RENDER_TIMEOUT = 60
     # The first PDF starts the forkserver; later ones start in milliseconds.

@@ -25,20 +25,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared_cache(settings, tmp_path):
-    """Production's file cache and storage, in throw-away folders."""
+def stored_files(settings, tmp_path):
+    """Storage in a throw-away folder; tests/settings.py gives the production file cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    return tmp_path / "cache"
 
 
 @pytest.fixture
-def august(client, shared_cache):
+def august(client, stored_files):
     """A plan whose August is closed, and a board viewer signed in."""
     plan = factories.make_plan(slug="leeds-cache")
     closed = ReportingPeriod.State.CLOSED

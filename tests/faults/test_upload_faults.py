@@ -5,7 +5,6 @@ import io
 
 import openpyxl
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,28 +13,13 @@ from imports import reading, services
 from imports.exporting import plan_export_xlsx
 from imports.models import Upload
 from tests import factories
-from tests.imports.helpers import plan_in_use
+from tests.imports.helpers import SlowClock, plan_in_use, row_counts
 
 pytestmark = pytest.mark.django_db
 
 
 class Killed(Exception):
     """Stands for whatever can stop a worker mid-request."""
-
-
-class SlowClock:
-    """Stands in for the `time` module in imports.reading: a second passes per look."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        self.now += 1
-        return self.now
-
-
-def _row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
 @pytest.fixture
@@ -73,11 +57,11 @@ def test_a_preview_that_fails_unexpectedly_leaves_no_upload(
         raise Killed
 
     monkeypatch.setattr(services, "plan_parse", crash)
-    before = _row_counts()
+    before = row_counts()
     with pytest.raises(Killed):
         _upload(coordinator_client, plan_export_xlsx(plan=coordinator_client.plan))
     assert not Upload.objects.exists()
-    assert _row_counts() == before
+    assert row_counts() == before
 
 
 def test_a_preview_stopped_by_the_time_limit_leaves_no_upload(
@@ -85,14 +69,14 @@ def test_a_preview_stopped_by_the_time_limit_leaves_no_upload(
 ):
     settings.IMPORT_PARSE_TIMEOUT = 5
     monkeypatch.setattr(reading, "time", SlowClock())
-    before = _row_counts()
+    before = row_counts()
     response = _upload(
         coordinator_client, plan_export_xlsx(plan=coordinator_client.plan)
     )
     assert response.status_code == 400
     assert "Reading the file took more than 5 seconds" in response.content.decode()
     assert not Upload.objects.exists()
-    assert _row_counts() == before
+    assert row_counts() == before
 
 
 def test_an_import_killed_part_way_leaves_nothing_half_written(
@@ -101,7 +85,7 @@ def test_an_import_killed_part_way_leaves_nothing_half_written(
     plan = coordinator_client.plan
     assert _upload(coordinator_client, _edited_export(plan)).status_code == 200
     upload = Upload.objects.get()
-    before = _row_counts()
+    before = row_counts()
     saves = []
     original = services._ImportLoader.save_row
 
@@ -117,5 +101,5 @@ def test_an_import_killed_part_way_leaves_nothing_half_written(
             reverse("imports:plan_import_confirm", args=[upload.pk])
         )
     assert len(saves) == 3  # it did die part-way through the writes
-    assert _row_counts() == before | {"imports.Upload": 0}
+    assert row_counts() == before | {"imports.Upload": 0}
     assert not plan.actions.filter(updates__progress__endswith="(edited)").exists()

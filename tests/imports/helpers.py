@@ -4,6 +4,8 @@ import datetime
 import json
 from pathlib import Path
 
+from django.apps import apps
+
 from actionplans.models import ActionPlan, ProgressUpdate, ReportingPeriod
 from imports.document import NewPlan
 from imports.services import ImportOptions, plan_import_confirm
@@ -308,3 +310,19 @@ def plan_in_use() -> ActionPlan:
             else ProgressUpdate.Workflow.DRAFT,
         )
     return plan
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each table holds: equal before and after means nothing was written."""
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+class SlowClock:
+    """Stands in for the `time` module in imports.reading: a second passes per look."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 1
+        return self.now

@@ -5,30 +5,25 @@ import io
 
 import openpyxl
 import pytest
-from django.apps import apps
 
 from imports.reading import MAX_FILE_BYTES
 from imports.services import ImportOptions, plan_import_confirm
 from tests import factories
 
-from .helpers import new_plan_options, read
+from .helpers import new_plan_options, read, row_counts
 
 pytestmark = pytest.mark.django_db
 
 AUGUST = datetime.date(2009, 8, 1)
 
 
-def _row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
 def _import(data: bytes, filename: str, options: ImportOptions | None = None):
-    before = _row_counts()
+    before = row_counts()
     result = plan_import_confirm(
         data=data, filename=filename, options=options or new_plan_options()
     )
     assert not result.ok and not result.saved
-    assert _row_counts() == before, "a failed import wrote rows"
+    assert row_counts() == before, "a failed import wrote rows"
     return result
 
 

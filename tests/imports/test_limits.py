@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from django.apps import apps
 
 from actionplans.models import Action, ProgressUpdate
 from imports import reading
@@ -15,6 +14,7 @@ from imports.reading import SpreadsheetError, spreadsheet_read
 from imports.services import ImportOptions, plan_import_confirm
 from recommendations.models import Recommendation
 from tests import factories
+from tests.imports.helpers import SlowClock, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +31,6 @@ def blank_rows_xlsx(count: int) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-class SlowClock:
-    """Stands in for the `time` module in imports.reading: a second passes per look."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        self.now += 1
-        return self.now
 
 
 def test_blank_rows_count_towards_the_row_limit(settings):
@@ -107,7 +96,7 @@ def test_reading_stops_at_the_time_limit(settings, monkeypatch):
 def test_a_refused_sheet_is_reported_and_nothing_is_written(settings):
     settings.IMPORT_MAX_ROWS = 100
     plan = factories.make_plan()
-    before = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    before = row_counts()
     result = plan_import_confirm(
         data=blank_rows_xlsx(1000),
         filename="blank.xlsx",
@@ -116,7 +105,7 @@ def test_a_refused_sheet_is_reported_and_nothing_is_written(settings):
     assert [p.message for p in result.errors][0].startswith(
         "The file has more than 100 rows"
     )
-    after = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    after = row_counts()
     assert after == before
 
 

@@ -4,7 +4,6 @@ to no change at all."""
 import datetime
 
 import pytest
-from django.apps import apps
 from simple_history.utils import get_history_model_for_model
 
 from actionplans.models import (
@@ -18,13 +17,9 @@ from imports.services import ImportOptions, plan_import_confirm, plan_import_pre
 from recommendations.models import Recommendation, Theme
 from tests import factories
 
-from .helpers import fixture_snapshot, import_new, plan_snapshot, read
+from .helpers import fixture_snapshot, import_new, plan_snapshot, read, row_counts
 
 pytestmark = pytest.mark.django_db
-
-
-def _row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
 @pytest.mark.parametrize("name", ["leeds-iwc.xlsx", "leeds-iwc.csv"])
@@ -85,7 +80,7 @@ def test_the_layout_is_detected_from_the_header_row():
 def test_importing_the_same_file_again_changes_nothing_and_writes_no_history():
     user = factories.make_user()
     plan = import_new("leeds-iwc.xlsx", close_this_month=True, user=user)
-    before = _row_counts()
+    before = row_counts()
     result = plan_import_confirm(
         data=read("leeds-iwc.xlsx"),
         filename="leeds-iwc.xlsx",
@@ -95,7 +90,7 @@ def test_importing_the_same_file_again_changes_nothing_and_writes_no_history():
     assert result.ok and result.saved
     assert result.report.changed.total() == 0
     assert result.report.created.total() == 0
-    assert _row_counts() == before
+    assert row_counts() == before
 
 
 def test_the_import_records_the_importing_user_in_history():
@@ -136,7 +131,7 @@ def test_a_change_to_a_closed_month_is_an_error_and_nothing_is_written():
         "Blue,Blue,Sep-08,Nov-08,Nov-08", "Blue,Red,Sep-08,Nov-08,Nov-08", 1
     )
     assert edited != text
-    before = _row_counts()
+    before = row_counts()
     result = plan_import_confirm(
         data=edited.encode(), filename="leeds.csv", options=ImportOptions(plan=plan)
     )
@@ -144,7 +139,7 @@ def test_a_change_to_a_closed_month_is_an_error_and_nothing_is_written():
     [error] = result.errors
     assert "August 2009 is closed" in error.message
     assert error.row == 7 and error.column == "This Month RAG"
-    assert _row_counts() == before
+    assert row_counts() == before
 
 
 def test_an_import_into_an_open_month_keeps_the_updates_workflow_state():
@@ -181,9 +176,9 @@ def test_officers_are_matched_to_existing_ones_by_name():
 
 
 def test_the_preview_writes_nothing():
-    before = _row_counts()
+    before = row_counts()
     plan = factories.make_plan()
-    after_plan = _row_counts()
+    after_plan = row_counts()
     result = plan_import_preview(
         data=read("leeds-iwc.xlsx"),
         filename="leeds-iwc.xlsx",
@@ -191,7 +186,7 @@ def test_the_preview_writes_nothing():
     )
     assert result.ok and not result.saved
     assert result.report.created["action"] == 66
-    assert _row_counts() == after_plan != before
+    assert row_counts() == after_plan != before
 
 
 def test_a_file_without_a_status_column_leaves_statuses_as_they_are():

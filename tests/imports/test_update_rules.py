@@ -6,12 +6,12 @@ import datetime
 import io
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from imports.services import ImportOptions, plan_import_confirm
 from lib.months import month_add, month_first
 from tests import factories
+from tests.imports.helpers import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +28,17 @@ def _csv(*rows: list[str]) -> bytes:
     return output.getvalue().encode()
 
 
-def _row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
 def _refused(data: bytes, *, this_month: datetime.date = AUGUST) -> list[str]:
     """The import's errors; it must have written nothing."""
     plan = factories.make_plan()
-    before = _row_counts()
+    before = row_counts()
     result = plan_import_confirm(
         data=data,
         filename="plan.csv",
         options=ImportOptions(plan=plan, this_month=this_month),
     )
     assert not result.ok and not result.saved
-    assert _row_counts() == before, "a refused import wrote rows"
+    assert row_counts() == before, "a refused import wrote rows"
     return [str(problem) for problem in result.errors]
 
 

@@ -17,17 +17,6 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _cache_in_tmp(settings, tmp_path):
-    """The shared file cache of production, in a folder of this test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-
-
 def d(year: int, month: int, day: int) -> datetime.date:
     return datetime.date(year, month, day)
 
