@@ -801,9 +801,11 @@ def _officers_of_the_plans_council(
     if action != "pre_add" or not pk_set:
         return
     if not reverse:  # action.leads.add(officers): instance is the item
-        plan_id = instance.plan_id if isinstance(instance, Action) else None
-        if plan_id is None:
-            plan_id = instance.action.plan_id
+        plan_id = (
+            instance.plan_id
+            if isinstance(instance, Action)
+            else instance.action.plan_id
+        )
         strangers = Officer.objects.filter(pk__in=pk_set).exclude(
             organisation__inspections__plans__id=plan_id
         )

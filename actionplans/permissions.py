@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -27,17 +27,24 @@ from .models import (
 from .selectors import plans_for_user
 
 
+def _coordinator_memberships(user: AbstractBaseUser):
+    """The user's coordinator roles, in their own council only: a user with an officer
+    record belongs to that officer's council, whatever other role they were given."""
+    return PlanMembership.objects.filter(
+        Q(user__officer__isnull=True)
+        | Q(user__officer__organisation=F("plan__inspection__organisation")),
+        user=user,
+        role=PlanMembership.Role.COORDINATOR,
+    )
+
+
 def user_is_coordinator(user: AbstractBaseUser, plan: ActionPlan) -> bool:
     """Coordinators run the plan: periods, narratives, corrections, imports."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    if not _same_council(Officer.objects.for_user(user), plan):
-        return False
-    return PlanMembership.objects.filter(
-        plan=plan, user=user, role=PlanMembership.Role.COORDINATOR
-    ).exists()
+    return _coordinator_memberships(user).filter(plan=plan).exists()
 
 
 def plan_for_user(user: AbstractBaseUser, slug: str) -> ActionPlan:
@@ -62,11 +69,7 @@ def coordinated_plan_ids(user: AbstractBaseUser) -> set[int] | None:
     """Ids of the plans the user coordinates, in one query; None for an admin (all)."""
     if user.is_superuser:
         return None
-    return set(
-        PlanMembership.objects.filter(
-            user=user, role=PlanMembership.Role.COORDINATOR
-        ).values_list("plan_id", flat=True)
-    )
+    return set(_coordinator_memberships(user).values_list("plan_id", flat=True))
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
     if user_is_coordinator(user, action.plan):
         return ActionAccess(True, frozenset(milestone_ids), True, True)
     officer = Officer.objects.for_user(user)
-    if officer is None or not _same_council(officer, action.plan):
+    if officer is None or officer.organisation_id != action.plan.organisation_id:
         return ActionAccess(False, frozenset(), False, False)
     chief = action.chief_officers.filter(pk=officer.pk).exists()
     lead = action.leads.filter(pk=officer.pk).exists()
@@ -100,11 +103,6 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
         action.milestones.filter(leads=officer).values_list("pk", flat=True)
     )
     return ActionAccess(False, own, False, False)
-
-
-def _same_council(officer: Officer | None, plan: ActionPlan) -> bool:
-    """False only for a user whose officer record is another council's."""
-    return officer is None or officer.organisation_id == plan.organisation_id
 
 
 def approval_refusals(*, user, actions: list[Action]) -> dict[int, str]:
