@@ -3,8 +3,8 @@ and when a dated unit (an action or a milestone) is complete, overdue, due or co
 
 Actions and milestones are the plan's dated units (reports list the milestones of an action
 that has them, else the action). Each rule is written once here for one row and once in
-models.py as a QuerySet method for many rows; the report rows built from them use these too
-(through UnitDates). "As of a date" reads the item's own actual finish and its latest
+models/units.py as a QuerySet method for many rows; the report rows built from them use
+these too (through UnitDates). "As of a date" reads the item's own actual finish and its latest
 reported status; "as at a period" is the reports' view: the month's last day, that month's
 status and, for a closed month, the actual finish frozen in its update. Statuses are read
 by their scheme's flags (counts_as_complete, is_exception, is_not_started) and order, never

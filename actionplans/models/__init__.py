@@ -1,0 +1,46 @@
+"""The council's answer to an inspection: plans, actions, milestones, officers and monthly
+updates.
+
+One module per part, imported here so that the rest of the project reads
+`actionplans.models`: plans.py (plans, status schemes), people.py (officers, roles),
+units.py (actions, milestones and the rules' QuerySets), periods.py (months, updates).
+"""
+
+from .people import Officer, OfficerQuerySet, PlanMembership
+from .periods import (
+    Direction,
+    ProgressUpdate,
+    ProgressUpdateQuerySet,
+    ReportingPeriod,
+    ReportingPeriodQuerySet,
+    UpdateShown,
+)
+from .plans import ActionPlan, ActionPlanQuerySet, StatusColour, StatusOption
+from .units import (
+    Action,
+    ActionQuerySet,
+    DatedUnitQuerySet,
+    Milestone,
+    MilestoneQuerySet,
+)
+
+__all__ = [
+    "Action",
+    "ActionPlan",
+    "ActionPlanQuerySet",
+    "ActionQuerySet",
+    "DatedUnitQuerySet",
+    "Direction",
+    "Milestone",
+    "MilestoneQuerySet",
+    "Officer",
+    "OfficerQuerySet",
+    "PlanMembership",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "ReportingPeriod",
+    "ReportingPeriodQuerySet",
+    "StatusColour",
+    "StatusOption",
+    "UpdateShown",
+]

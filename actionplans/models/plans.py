@@ -1,0 +1,166 @@
+"""Plans and their status schemes (the council's RAG scheme, in a fixed palette)."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from lib import limits
+from organisations.models import Organisation
+from recommendations.models import Inspection
+
+from ..rules import StatusRank
+from .periods import ReportingPeriod
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def in_organisation(self, organisation_id: int) -> "ActionPlanQuerySet":
+        return self.filter(inspection__organisation_id=organisation_id)
+
+
+class ActionPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="plans"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=255)
+    owner = models.CharField(
+        max_length=255, help_text="The council and service that own the plan."
+    )
+    introduction = models.TextField(blank=True, **limits.at_most(limits.LONG_TEXT))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:plan_detail", args=[self.slug])
+
+    @property
+    def organisation_id(self) -> int:
+        """The council that owns the plan: the one its inspection inspected."""
+        return self.inspection.organisation_id
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.inspection.organisation
+
+    def open_period(self) -> "ReportingPeriod | None":
+        """The month open for updates (at most one)."""
+        return self.periods.open().first()
+
+    def current_period(self) -> "ReportingPeriod | None":
+        """The month being worked on: see `ReportingPeriod.pick_current`."""
+        return ReportingPeriod.pick_current(self.periods.all())
+
+    def reported_period(self) -> "ReportingPeriod | None":
+        """The month reports show by default: see `ReportingPeriod.pick_reported`."""
+        return ReportingPeriod.pick_reported(self.periods.all())
+
+
+class StatusColour(models.TextChoices):
+    # A fixed palette (styled in static/css/app.css) rather than free hex values: the
+    # pages then need no inline styles, and every colour has a tested contrast.
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    GREY = "grey", "Grey"
+    PURPLE = "purple", "Purple"
+    YELLOW = "yellow", "Yellow"
+    BLACK = "black", "Black"
+
+    @property
+    def fill(self) -> str:
+        """The colour's fill (the tags' edge colour in static/css/app.css), as #rrggbb."""
+        return _COLOUR_HEX[self.value][0]
+
+    @property
+    def text(self) -> str:
+        """The text colour that reads on `fill` (WCAG AA)."""
+        return _COLOUR_HEX[self.value][1]
+
+    @property
+    def pale_fill(self) -> str:
+        """A pale tint for a spreadsheet cell's background, as Excel's AARRGGBB."""
+        return _COLOUR_HEX[self.value][2]
+
+
+# fill, text on fill, pale tint (ARGB): one table for charts, spreadsheets and exports.
+_COLOUR_HEX = {
+    "blue": ("#1d70b8", "#ffffff", "FFD2E2F1"),
+    "green": ("#00703c", "#ffffff", "FFCCE2D8"),
+    "amber": ("#f47738", "#0b0c0c", "FFFCD6C3"),
+    "red": ("#d4351c", "#ffffff", "FFF6D7D2"),
+    "grey": ("#b1b4b6", "#0b0c0c", "FFEEEFEF"),
+    "purple": ("#4c2c92", "#ffffff", "FFDBD5E9"),
+    "yellow": ("#ffdd00", "#0b0c0c", "FFFFF7BF"),
+    "black": ("#0b0c0c", "#ffffff", "FFFFFFFF"),
+}
+
+
+class StatusOption(models.Model):
+    """One status of a plan's RAG scheme, e.g. Blue: action completed and success criteria met."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="statuses"
+    )
+    label = models.CharField(max_length=40)
+    colour = models.CharField(max_length=10, choices=StatusColour.choices)
+    meaning = models.CharField(max_length=255)
+    counts_as_complete = models.BooleanField(default=False)
+    is_not_started = models.BooleanField(
+        default=False,
+        help_text="Proposed for items whose plan start is after the period.",
+    )
+    is_exception = models.BooleanField(
+        default=False, help_text="Shown in the exceptions report (e.g. Red)."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "label"], name="status_label_unique_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__in=StatusColour.values),
+                name="status_colour_in_palette",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def rank(self) -> StatusRank:
+        if self.counts_as_complete:
+            return StatusRank.COMPLETE
+        if self.is_exception:
+            return StatusRank.EXCEPTION
+        if self.is_not_started:
+            return StatusRank.NOT_STARTED
+        return StatusRank.ON_TRACK
+
+    @property
+    def severity(self) -> tuple[int, int]:
+        """Rank, then place in the scheme: the key `status_worst` uses."""
+        return (self.rank, self.order)
