@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "actionplans",
     "reporting",
     "imports",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -260,19 +262,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Each PDF is laid out in a child process of its own, at most this many at once per web
-# worker (0: in the request's own thread, with no time limit: development only), so a
-# long PDF never holds up other users' pages.
-PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 1)
-# A layout still running after this many seconds is killed and the user told the report
-# is too long to print. Keep it well under gunicorn's timeout (config/gunicorn.conf.py).
+# A PDF still being laid out after this many seconds is stopped (the worker's soft time
+# limit) and its requester told the report is too long to print in one go.
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)
 if PDF_RENDER_TIMEOUT <= 0:
     raise ImproperlyConfigured("PDF_RENDER_TIMEOUT must be a number of seconds above 0")
 
-# One cache every web worker shares (closed months' report bodies, counters): Redis when
-# REDIS_URL is set, else files in CACHE_DIR, which every process on the machine shares.
-# Never per-process memory, where each worker would answer differently.
+# One cache every web worker and server shares (closed months' report bodies, counters):
+# Redis when REDIS_URL is set, else files in CACHE_DIR, which every process on the one
+# machine shares. Never per-process memory, where each worker would answer differently.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -288,6 +286,69 @@ else:
             "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "cache")),
         }
     }
+
+# Background and scheduled work (config/celery.py): Celery with Redis as its broker. With
+# no REDIS_URL every task runs at once in the process that asks for it, so the demo needs
+# nothing but SQLite. Tasks are acknowledged only once done and requeued if their worker
+# dies, so a PDF or an email interrupted half-way is done again, never lost.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task a worker took but never acknowledged (the worker was killed) goes back to the
+# queue after this long. Longer than any task runs or waits for a retry.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+    # Without a broker, asking for a task fails in seconds rather than hanging a page.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Reminders and escalation, once a day (Europe/London). Exactly one beat must run.
+    "send-reminders": {
+        "task": "reminders.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# Closing or amending a month queues the PDFs of all its reports, so boards download
+# stored files. On by default only with a worker to do it: the demo's close would
+# otherwise wait while a dozen PDFs are laid out; its PDFs are made on first download.
+PDF_PRERENDER = env_bool("PDF_PRERENDER", bool(REDIS_URL))
+
+# Uploads and generated PDFs: files under MEDIA_ROOT, or S3-compatible object storage
+# (django-storages) when STORAGE_BUCKET is set, which every app server shares. Files are
+# private: every download goes through a view that checks the user may see it.
+STORAGE_BUCKET = env_str("STORAGE_BUCKET")
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": env_str("STORAGE_ENDPOINT_URL") or None,
+            "region_name": env_str("STORAGE_REGION") or None,
+            "access_key": env_str("STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_str("STORAGE_SECRET_KEY") or None,
+            "location": env_str("STORAGE_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Two servers saving the same name keep both; the code keeps one copy.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # A spreadsheet import reads at most this many rows (blank ones included) and gives up
 # after this many seconds of reading, well inside gunicorn's 120-second worker timeout.
