@@ -19,6 +19,7 @@ from .models import (
     StatusOption,
 )
 from .permissions import approval_refusals
+from .signals import period_frozen
 
 # The Leeds guidance on RAG reporting (seed 001), the default scheme of every new plan.
 DEFAULT_STATUS_SCHEME = [
@@ -413,6 +414,7 @@ def _mark_amended(period: ReportingPeriod, *, user, reason: str) -> None:
     period._history_user = user
     period._change_reason = f"Amendment: {reason.strip()}"
     period.save()
+    period_frozen.send(sender=ReportingPeriod, period=period)
 
 
 @transaction.atomic
@@ -473,6 +475,7 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     period.closed_at, period.closed_by = timezone.now(), user
     period._history_user = user
     period.save()
+    period_frozen.send(sender=ReportingPeriod, period=period)
     return len(created)
 
 
@@ -508,4 +511,6 @@ def period_narrative_save(
         period._change_reason = f"Amendment: {reason.strip()}"
         period.amended_at = timezone.now()
     period.save()
+    if period.is_closed:
+        period_frozen.send(sender=ReportingPeriod, period=period)
     return period

@@ -1,8 +1,8 @@
 """gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
 
 Sync workers, 2 × cores + 1 of them: the pages are CPU-bound, so threads would only share
-one interpreter. A PDF is laid out in a separate process (PDF_RENDER_PROCESSES) while its
-worker waits; the other workers go on serving other users' pages.
+one interpreter. PDFs are laid out by Celery workers (`celery -A config worker`), never
+in a web worker, so no page waits behind one.
 """
 
 import os

@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Open months' PDFs are kept a day for the user who asked; then deleted.
+    "prune-pdfs": {
+        "task": "reporting.tasks.prune_pdfs",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Closing or amending a month queues the PDFs of all its reports, so boards download
 # stored files. On by default only with a worker to do it: the demo's close would

@@ -17,11 +17,19 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, RedisError, ConnectionError, TimeoutError)
 
 
-def enqueue(task, *args, run_here_if_broker_down: bool = False, **kwargs) -> None:
+def enqueue(
+    task,
+    *args,
+    run_here_if_broker_down: bool = False,
+    after_commit: bool = True,
+    **kwargs,
+) -> None:
     """Queue `task(*args, **kwargs)` once the current transaction commits.
 
     Outside a transaction it is queued at once. With no REDIS_URL (CELERY_TASK_ALWAYS_EAGER)
     it runs in this process. Errors are logged, never raised: the commit has happened.
+    `after_commit=False` sends it now, for a caller whose rows are already committed
+    (a web request in autocommit) and who wants the eager result before it returns.
     """
 
     def send() -> None:
@@ -39,4 +47,7 @@ def enqueue(task, *args, run_here_if_broker_down: bool = False, **kwargs) -> Non
             )
             task.apply(args=args, kwargs=kwargs)
 
-    transaction.on_commit(send, robust=True)
+    if after_commit:
+        transaction.on_commit(send, robust=True)
+    else:
+        send()

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
+
+    def ready(self) -> None:
+        from actionplans.signals import period_frozen
+
+        from .receivers import period_pdfs_queue_on_commit
+
+        period_frozen.connect(
+            period_pdfs_queue_on_commit, dispatch_uid="reporting-period-pdfs"
+        )

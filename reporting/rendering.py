@@ -5,28 +5,18 @@ WeasyPrint may only fetch our own static files (see `StaticOnlyFetcher`), so not
 writes into a plan can make the server read a file or call a URL.
 
 Rendering is a plain function with no request: a view, the `render_report` command or a
-task worker can call it. PDFs are laid out in a child process under a time limit
-(`report_pdf`). A closed period's PDF is kept in storage and its body HTML in the shared
-cache, both under a name that changes with anything the report reads (`_storage_name`).
+task worker can call it. PDFs are laid out by a worker (`pdfs`, `tasks`), never in a web
+request. A closed period's PDF is kept in storage and its body HTML in the shared cache,
+both under a name that changes with anything the report reads (`storage_name`).
 """
 
-import datetime
 import hashlib
 import io
-import logging
 import mimetypes
-import multiprocessing
-import threading
-import time
-from dataclasses import dataclass
-from multiprocessing.connection import wait
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -34,27 +24,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from actionplans.models import ActionPlan, ReportingPeriod
+from actionplans.models import ReportingPeriod
 from lib import months
 from lib.spreadsheets import xlsx_cell_set
 
-from . import charts, pdf_child
+from . import charts
 from .selectors import (
     Dashboard,
     Kind,
     PeriodRef,
     PeriodReport,
-    ReportError,
     ReportFilters,
     ScrutinyPack,
-    dashboard_build,
-    period_for_plan,
-    period_report_build,
-    report_rows_stamp,
-    scrutiny_pack_build,
 )
-
-logger = logging.getLogger(__name__)
 
 Report = PeriodReport | ScrutinyPack | Dashboard
 
@@ -146,7 +128,7 @@ def report_print_html(report: Report) -> str:
 
 def report_body_cache_key(report: Report) -> str | None:
     """The shared cache's key for the report's body HTML; None while it may change."""
-    name = _storage_name(
+    name = storage_name(
         slug=report.plan.slug,
         kind=report.kind,
         period=report.period,
@@ -160,7 +142,7 @@ def report_body_cache_key(report: Report) -> str | None:
 def report_body_html(report: Report, context: dict) -> str:
     """The report's body partial as HTML; a closed month's is made once and then cached.
 
-    The key holds the report's `rows_stamp` (see `_storage_name`): any change to what the
+    The key holds the report's `rows_stamp` (see `storage_name`): any change to what the
     report reads gives a new key, so a cached body is never stale, and every web worker
     shares the one cache (settings.CACHES), so they all answer alike.
     """
@@ -189,7 +171,7 @@ def html_to_pdf(html: str) -> bytes:
 
 
 class PdfRenderError(Exception):
-    """A PDF could not be laid out: it ran over PDF_RENDER_TIMEOUT, or its process died.
+    """A PDF could not be laid out: it ran over PDF_RENDER_TIMEOUT, or its worker died.
 
     The message is for the user; `detail` (exit code, traceback) is for the log.
     """
@@ -209,123 +191,22 @@ PDF_FAILED = (
     "use the HTML page or the spreadsheet."
 )
 
-# A process that has sent its PDF is given this long to exit before it is killed.
-_EXIT_GRACE_SECONDS = 5
-
-_slots_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
-
-
-def _pdf_slots(size: int) -> threading.BoundedSemaphore:
-    """At most PDF_RENDER_PROCESSES layouts at once in this web worker."""
-    with _slots_lock:
-        return _slots.setdefault(size, threading.BoundedSemaphore(size))
-
-
-def html_to_pdf_in_child(html: str, *, timeout: float) -> bytes:
-    """`html_to_pdf` in a child process of its own, killed when it runs over `timeout`.
-
-    One process per PDF rather than a pool: a process that dies or is killed takes only
-    its own PDF with it, and the next PDF starts afresh. Children are forked from a
-    forkserver (a clean process, not a fork of a threaded web worker) that has Django and
-    WeasyPrint loaded (see `pdf_child`). Waiting for a free slot counts against the time
-    limit. Raises PdfRenderError; whatever happens, no child is left running on return.
-    """
-    deadline = time.monotonic() + timeout
-    slots = _pdf_slots(settings.PDF_RENDER_PROCESSES)
-    if not slots.acquire(timeout=timeout):
-        raise PdfRenderError(
-            PDF_TOO_LONG, timed_out=True, detail="no free PDF process in time"
-        )
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["reporting.pdf_child"])
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(
-            target=pdf_child.main,
-            args=(html, sender, timeout),
-            name="report-pdf",
-            daemon=True,
-        )
-        finished = False
-        try:
-            # Should the forkserver fail, say, the next PDF starts a new one.
-            try:
-                child.start()
-            except Exception as exc:
-                raise PdfRenderError(
-                    PDF_FAILED, timed_out=False, detail=f"no PDF process: {exc!r}"
-                ) from exc
-            # The child holds its own copy: its death alone then ends the pipe.
-            sender.close()
-            if not wait([receiver], timeout=max(0.0, deadline - time.monotonic())):
-                raise PdfRenderError(
-                    PDF_TOO_LONG, timed_out=True, detail=f"over {timeout} s"
-                )
-            try:
-                ok, payload = receiver.recv()
-            except (EOFError, OSError) as exc:
-                child.join(_EXIT_GRACE_SECONDS)
-                raise PdfRenderError(
-                    PDF_FAILED,
-                    timed_out=False,
-                    detail=f"the PDF process died (exit code {child.exitcode})",
-                ) from exc
-            if not ok:
-                raise PdfRenderError(PDF_FAILED, timed_out=False, detail=payload)
-            finished = True
-            return payload
-        finally:
-            if child.pid is not None:
-                if finished:
-                    child.join(_EXIT_GRACE_SECONDS)
-                if child.is_alive():
-                    child.kill()
-                child.join()
-            sender.close()
-            receiver.close()
-    finally:
-        slots.release()
-
 
 def report_pdf(report: Report) -> bytes:
-    """Render the report as a PDF.
+    """Render the report as a PDF, in this thread.
 
-    The page is built here (the database part, a few milliseconds); the layout, seconds of
-    pure-Python work, runs in a child process of its own when PDF_RENDER_PROCESSES > 0,
-    under PDF_RENDER_TIMEOUT (see `html_to_pdf_in_child`), so a PDF never holds the web
-    worker's interpreter and a report too long to lay out cannot hold it for ever either.
-    With PDF_RENDER_PROCESSES = 0 the layout runs in this thread with no time limit.
-    Raises PdfRenderError, logged here.
+    The page is built here (the database part, a few milliseconds); the layout is seconds
+    of pure-Python work, which is why only workers call this (`pdfs.pdf_render`), under
+    the worker's time limit, never a web request.
     """
-    html = report_print_html(report)
-    if settings.PDF_RENDER_PROCESSES <= 0:
-        return html_to_pdf(html)
-    try:
-        return html_to_pdf_in_child(html, timeout=settings.PDF_RENDER_TIMEOUT)
-    except PdfRenderError as error:
-        logger.error(
-            "PDF of %s %s (%s) not made: %s",
-            report.plan.slug,
-            report.kind,
-            report.subtitle,
-            error.detail,
-        )
-        raise
+    return html_to_pdf(report_print_html(report))
 
 
 # ---------------------------------------------------------------------------------------
 # The PDF of a report, stored once its period is closed
 
 
-@dataclass(frozen=True)
-class PdfFile:
-    content: bytes
-    filename: str  # what the download is called
-    was_stored: bool  # True when read from storage without building the report
-
-
-def _storage_name(
+def storage_name(
     *,
     slug: str,
     kind: str,
@@ -370,7 +251,7 @@ def _storage_name(
     return f"reports/{slug}/{label}/{kind}-{digest}.pdf"
 
 
-def _filename(
+def pdf_filename(
     *, slug: str, kind: str, label: str, filters: ReportFilters, extension: str
 ) -> str:
     """ "leeds-iwc-chief-officer-2009-08-officer-12.pdf"."""
@@ -380,89 +261,14 @@ def _filename(
 
 
 def report_filename(report: PeriodReport, extension: str) -> str:
-    """What a download of a period report is called (the xlsx; PDFs: `report_pdf_file`)."""
-    return _filename(
+    """What a download of a period report is called."""
+    return pdf_filename(
         slug=report.plan.slug,
         kind=report.kind,
         label=report.period.key,
         filters=report.filters,
         extension=extension,
     )
-
-
-def report_pdf_file(
-    *,
-    plan: ActionPlan,
-    kind: str,
-    month: datetime.date | None = None,
-    filters: ReportFilters | None = None,
-    quarter: datetime.date | None = None,
-) -> PdfFile:
-    """A report's PDF: built and rendered, or read from storage for a closed period.
-
-    `month` chooses the period of a period report or the dashboard (by default the latest
-    closed one); `quarter` is any day of the scrutiny pack's quarter. A closed period's PDF
-    is rendered once and stored; after that a period report's is served without building
-    the report. Idempotent: a cron job or worker can call it ahead of time for every closed
-    period, and a second call renders nothing. Open periods and the dashboard are rendered
-    every time. Raises ReportError as the selectors do, and PdfRenderError; a closed
-    period's PDF that ran over the time limit fails at once for an hour afterwards rather
-    than tying up another web worker for the whole limit.
-    """
-    filters = filters or ReportFilters()
-    report: Report | None = None
-    if kind in Kind.PERIOD_REPORTS:
-        period = period_for_plan(plan=plan, month=month)
-        stamp = (
-            report_rows_stamp(plan=plan, report_months=[period.month])
-            if period.is_closed
-            else ""
-        )
-        name = _storage_name(
-            slug=plan.slug, kind=kind, period=period, filters=filters, stamp=stamp
-        )
-        label = months.month_key(period.month)
-    elif kind == Kind.SCRUTINY:
-        report = scrutiny_pack_build(plan=plan, quarter=quarter)
-        name = _storage_name(
-            slug=plan.slug,
-            kind=kind,
-            period=None,
-            filters=filters,
-            stamp=report.rows_stamp,
-            pack=report,
-        )
-        label = report.quarter_key
-    elif kind == Kind.DASHBOARD:
-        report = dashboard_build(plan=plan, month=month)
-        name, label = None, report.period.key
-    else:
-        raise ReportError(f"Unknown report {kind!r}.")
-    filename = _filename(
-        slug=plan.slug, kind=kind, label=label, filters=filters, extension="pdf"
-    )
-    if name is not None and default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
-            return PdfFile(stored.read(), filename, was_stored=True)
-    too_long = f"report-pdf-too-long:{name}" if name else None
-    if too_long and cache.get(too_long):
-        raise PdfRenderError(PDF_TOO_LONG, timed_out=True)
-    if report is None:  # a period report, built only when its PDF is not stored
-        report = period_report_build(
-            plan=plan, kind=kind, month=period.month, filters=filters
-        )
-    try:
-        content = report_pdf(report)
-    except PdfRenderError as error:
-        if too_long and error.timed_out:
-            cache.set(too_long, True, timeout=60 * 60)
-        raise
-    if name is not None:
-        saved = default_storage.save(name, ContentFile(content))
-        if saved != name:
-            # Another process stored the same report meanwhile; keep one copy.
-            default_storage.delete(saved)
-    return PdfFile(content, filename, was_stored=False)
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ urlpatterns = [
         views.scrutiny_edit,
         name="scrutiny_edit",
     ),
+    path(
+        "plans/<slug:slug>/reports/pdf/<uuid:pk>/",
+        views.pdf_status,
+        name="pdf_status",
+    ),
+    path(
+        "plans/<slug:slug>/reports/pdf/<uuid:pk>/download/",
+        views.pdf_download,
+        name="pdf_download",
+    ),
     path(f"plans/<slug:slug>/reports/{_KINDS}/", views.report_page, name="report"),
     path(
         f"plans/<slug:slug>/reports/{_KINDS}/pdf/", views.report_pdf, name="report_pdf"

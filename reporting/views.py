@@ -9,14 +9,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    JsonResponse,
     QueryDict,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -29,9 +32,9 @@ from actionplans.permissions import (
 )
 from lib import months
 
-from . import rendering
+from . import pdfs, rendering
 from .forms import ReportFilterForm, ScrutinyReportForm
-from .models import ScrutinyReport
+from .models import PdfRender, ScrutinyReport
 from .selectors import (
     Kind,
     ReportError,
@@ -42,6 +45,8 @@ from .selectors import (
 )
 
 PDF = "application/pdf"
+# How often the "being prepared" page asks again, without script.
+PDF_STATUS_REFRESH_SECONDS = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -73,27 +78,65 @@ def _bad_request(request: HttpRequest, plan: ActionPlan, error: Exception):
     return HttpResponseBadRequest(html)
 
 
-def _pdf_failed(
-    request: HttpRequest,
-    plan: ActionPlan,
-    error: rendering.PdfRenderError,
-    *,
-    page_url: str,
-    xlsx_url: str = "",
-) -> HttpResponse:
+def _pdf_failed(request: HttpRequest, plan: ActionPlan, job: PdfRender) -> HttpResponse:
     """503 with what went wrong and the report's page (and spreadsheet) to use instead."""
-    query = request.GET.urlencode()
     html = render_to_string(
         "reporting/report_pdf_error.html",
         {
             "plan": plan,
-            "error": error,
-            "page_url": page_url + (f"?{query}" if query else ""),
-            "xlsx_url": xlsx_url + (f"?{query}" if query and xlsx_url else ""),
+            "error": job.error,
+            "page_url": job.page_url,
+            "xlsx_url": job.xlsx_url,
         },
         request=request,
     )
     return HttpResponse(html, status=503)
+
+
+def _stored_download(job: PdfRender) -> FileResponse:
+    """The stored PDF as an attachment, read from storage (never a link to it)."""
+    return FileResponse(
+        default_storage.open(job.storage_name, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=PDF,
+    )
+
+
+def _pdf_response(
+    request: HttpRequest,
+    plan: ActionPlan,
+    *,
+    kind: str,
+    month=None,
+    filters: ReportFilters | None = None,
+    quarter=None,
+    page_url: str,
+    xlsx_url: str = "",
+) -> HttpResponse:
+    """A report's PDF: the stored file at once, or a job for a worker and the page that
+    waits for it (with no broker, as in the demo, the job is done by the time it returns).
+    """
+    try:
+        target = pdfs.pdf_target(
+            plan=plan, kind=kind, month=month, filters=filters, quarter=quarter
+        )
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    job = pdfs.stored_pdf(target)
+    if job is None:
+        query = request.GET.urlencode()
+        job = pdfs.pdf_request(
+            target=target,
+            user=request.user,
+            page_url=page_url + (f"?{query}" if query else ""),
+            xlsx_url=xlsx_url + (f"?{query}" if query and xlsx_url else ""),
+        )
+    if job.is_ready:
+        return _stored_download(job)
+    if job.is_failed:
+        return _pdf_failed(request, plan, job)
+    return redirect("reporting:pdf_status", slug=plan.slug, pk=job.pk)
 
 
 def _period_report(request: HttpRequest, plan: ActionPlan, kind: str):
@@ -175,24 +218,21 @@ def report_pdf(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         raise Http404("No such report.")
     try:
         month, filters = _params(request.GET)
-        pdf = rendering.report_pdf_file(
-            plan=plan, kind=kind, month=month, filters=filters
-        )
     except ReportError as error:
         return _bad_request(request, plan, error)
-    except rendering.PdfRenderError as error:
-        return _pdf_failed(
-            request,
-            plan,
-            error,
-            page_url=reverse("reporting:report", args=[slug, kind]),
-            xlsx_url=(
-                reverse("reporting:report_xlsx", args=[slug, kind])
-                if kind != Kind.SUMMARY
-                else ""
-            ),
-        )
-    return _download(pdf.content, PDF, pdf.filename)
+    return _pdf_response(
+        request,
+        plan,
+        kind=kind,
+        month=month,
+        filters=filters,
+        page_url=reverse("reporting:report", args=[slug, kind]),
+        xlsx_url=(
+            reverse("reporting:report_xlsx", args=[slug, kind])
+            if kind != Kind.SUMMARY
+            else ""
+        ),
+    )
 
 
 @login_required
@@ -235,14 +275,13 @@ def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse
 @require_safe
 def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
-    try:
-        pdf = rendering.report_pdf_file(
-            plan=plan, kind=Kind.SCRUTINY, quarter=_quarter(quarter)
-        )
-    except rendering.PdfRenderError as error:
-        page_url = reverse("reporting:scrutiny_pack", args=[slug, quarter])
-        return _pdf_failed(request, plan, error, page_url=page_url)
-    return _download(pdf.content, PDF, pdf.filename)
+    return _pdf_response(
+        request,
+        plan,
+        kind=Kind.SCRUTINY,
+        quarter=_quarter(quarter),
+        page_url=reverse("reporting:scrutiny_pack", args=[slug, quarter]),
+    )
 
 
 @login_required
@@ -295,10 +334,62 @@ def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
     try:
         month, _ = _params(request.GET)
-        pdf = rendering.report_pdf_file(plan=plan, kind=Kind.DASHBOARD, month=month)
     except ReportError as error:
         return _bad_request(request, plan, error)
-    except rendering.PdfRenderError as error:
-        page_url = reverse("reporting:dashboard", args=[slug])
-        return _pdf_failed(request, plan, error, page_url=page_url)
-    return _download(pdf.content, PDF, pdf.filename)
+    return _pdf_response(
+        request,
+        plan,
+        kind=Kind.DASHBOARD,
+        month=month,
+        page_url=reverse("reporting:dashboard", args=[slug]),
+    )
+
+
+def _pdf_job(request: HttpRequest, slug: str, pk) -> tuple[ActionPlan, PdfRender]:
+    """The PDF job, for a user who may see its plan; an open month's only for its
+    requester. Anyone else gets 404."""
+    plan = plan_for_user(request.user, slug)
+    job = get_object_or_404(PdfRender, pk=pk, plan=plan)
+    if job.is_draft and job.requested_by_id != request.user.pk:
+        raise Http404("No such PDF.")
+    return plan, job
+
+
+@login_required
+@require_safe
+def pdf_status(request: HttpRequest, slug: str, pk) -> HttpResponse:
+    """"Your PDF is being prepared": refreshes itself (a meta refresh, no script needed)
+    until the PDF is ready, then starts the download. With script, a progress message
+    polls the same address for JSON instead."""
+    plan, job = _pdf_job(request, slug, pk)
+    download_url = reverse("reporting:pdf_download", args=[slug, job.pk])
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "state": job.state,
+                "ready": job.is_ready,
+                "failed": job.is_failed,
+                "download_url": download_url if job.is_ready else "",
+                "error": job.error,
+            }
+        )
+    if job.is_failed:
+        return _pdf_failed(request, plan, job)
+    context = {
+        "plan": plan,
+        "job": job,
+        "title": Kind.TITLES.get(job.kind, "Report"),
+        "download_url": download_url,
+        "status_url": request.path,
+        "refresh_seconds": PDF_STATUS_REFRESH_SECONDS,
+    }
+    return render(request, "reporting/pdf_status.html", context)
+
+
+@login_required
+@require_safe
+def pdf_download(request: HttpRequest, slug: str, pk) -> HttpResponse:
+    _, job = _pdf_job(request, slug, pk)
+    if not job.is_ready:
+        return redirect("reporting:pdf_status", slug=slug, pk=job.pk)
+    return _stored_download(job)

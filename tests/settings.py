@@ -20,10 +20,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-axes logs every sign-in at INFO; the tests check the app's own security log instead.
 AXES_VERBOSE = False
 
-# Tests render PDFs in their own thread; tests/reporting/test_pdf_process.py checks the
-# separate PDF process itself.
-PDF_RENDER_PROCESSES = 0
-
 # The production file cache, in a folder of this run's own: parallel runs never share keys,
 # and the tests never clear a developer's cache.
 CACHES = {

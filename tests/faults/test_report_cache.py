@@ -54,7 +54,7 @@ def _page(client, plan) -> str:
 
 def _pdf_text(client, plan) -> str:
     url = reverse("reporting:report_pdf", args=[plan.slug, "progress"])
-    pdf = client.get(url, {"period": "2009-08"}).content
+    pdf = b"".join(client.get(url, {"period": "2009-08"}).streaming_content)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     return " ".join(text.split())  # a narrow column wraps its words
 

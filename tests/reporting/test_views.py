@@ -161,7 +161,7 @@ def test_pdf_and_xlsx_downloads(client, small_plan, viewer):
         reverse("reporting:report_pdf", args=[slug, "progress"]), {"period": "2009-08"}
     )
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert "leeds-small-progress-2009-08.pdf" in pdf["Content-Disposition"]
     xlsx = client.get(
         reverse("reporting:report_xlsx", args=[slug, "progress"]), {"period": "2009-08"}
@@ -260,7 +260,7 @@ def test_a_closed_months_pdf_is_served_again_from_storage_without_building_it(
         first = client.get(url)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
-    assert again.content == first.content
+    assert b"".join(again.streaming_content) == b"".join(first.streaming_content)
     assert again["Content-Disposition"] == first["Content-Disposition"]
     # Only the session, the user, the plan and its periods: none of the report's queries.
     assert len(queries) <= len(building) - 8
@@ -279,7 +279,7 @@ def test_an_amendment_to_a_closed_month_makes_its_stored_pdf_again(
     client.force_login(viewer)
     url = reverse("reporting:report_pdf", args=[small_plan.plan.slug, "progress"])
     url += "?period=2009-08"
-    before = client.get(url).content
+    before = b"".join(client.get(url).streaming_content)
     update = ProgressUpdate.objects.filter(
         period__plan=small_plan.plan, period__month__month=8, action__isnull=False
     ).first()
@@ -294,7 +294,7 @@ def test_an_amendment_to_a_closed_month_makes_its_stored_pdf_again(
     services.update_amend(
         update=update, user=viewer, values=values, reason="Wrong month reported."
     )
-    after = client.get(url).content
+    after = b"".join(client.get(url).streaming_content)
     assert after != before
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)
     assert "Corrected narrative." in text

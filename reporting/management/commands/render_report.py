@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.models import ActionPlan
 from lib import months
-from reporting import rendering
+from reporting import pdfs, rendering
 from reporting.selectors import (
     Kind,
     ReportError,
@@ -94,7 +94,7 @@ class Command(BaseCommand):
         if fmt == "pdf":
             # For the scrutiny pack --period names a month of the quarter.
             try:
-                content = rendering.report_pdf_file(
+                content = pdfs.report_pdf_file(
                     plan=plan, kind=kind, month=month, filters=filters, quarter=month
                 ).content
             except rendering.PdfRenderError as exc:
