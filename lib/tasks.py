@@ -23,22 +23,23 @@ def enqueue(
     run_here_if_broker_down: bool = False,
     after_commit: bool = True,
     **kwargs,
-) -> None:
+) -> bool:
     """Queue `task(*args, **kwargs)` once the current transaction commits.
 
     Outside a transaction it is queued at once. With no REDIS_URL (CELERY_TASK_ALWAYS_EAGER)
     it runs in this process. Errors are logged, never raised: the commit has happened.
     `after_commit=False` sends it now, for a caller whose rows are already committed
-    (a web request in autocommit) and who wants the eager result before it returns.
+    (a web request in autocommit) and who wants the eager result before it returns; it
+    then says whether the broker took the task.
     """
 
-    def send() -> None:
+    def send() -> bool:
         try:
             task.apply_async(args=args, kwargs=kwargs)
         except BROKER_ERRORS as exc:
             if not run_here_if_broker_down:
                 logger.error("Could not queue %s %s: %s", task.name, args, exc)
-                return
+                return False
             logger.error(
                 "Could not queue %s %s (%s); doing it in this process.",
                 task.name,
@@ -46,8 +47,10 @@ def enqueue(
                 exc,
             )
             task.apply(args=args, kwargs=kwargs)
+            return False
+        return True
 
     if after_commit:
         transaction.on_commit(send, robust=True)
-    else:
-        send()
+        return True
+    return send()

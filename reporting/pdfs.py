@@ -158,10 +158,10 @@ def _new_job(target: PdfTarget, *, user, page_url: str, xlsx_url: str) -> PdfRen
     )
 
 
-def _queue(job: PdfRender, *, run_here_if_broker_down: bool, **options) -> None:
+def _queue(job: PdfRender, *, run_here_if_broker_down: bool, **options) -> bool:
     from .tasks import render_pdf  # the task module imports this one
 
-    enqueue(
+    return enqueue(
         render_pdf,
         str(job.pk),
         run_here_if_broker_down=run_here_if_broker_down,
@@ -244,8 +244,9 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
 def period_pdfs_queue(period: ReportingPeriod) -> int:
     """Queue the PDFs of all the closed month's reports not yet stored; how many.
 
-    Called after the close (or amendment) commits. Should the broker be down, the jobs
-    are left unqueued and each PDF is laid out on its first download instead.
+    Called after the close (or amendment) commits. Should the broker be down, the rest
+    are not tried (each try takes seconds) and each PDF is laid out on its first
+    download instead: a job left queued with no runner is queued again then.
     """
     queued = 0
     for target in period_pdf_targets(period):
@@ -255,7 +256,8 @@ def period_pdfs_queue(period: ReportingPeriod) -> int:
                 job.save()
         except IntegrityError:
             continue  # already stored, or under way
-        _queue(job, run_here_if_broker_down=False)
+        if not _queue(job, run_here_if_broker_down=False, after_commit=False):
+            break
         queued += 1
     return queued
 
@@ -310,9 +312,7 @@ def pdf_render(job_id: str, *, runner: str) -> bool:
     try:
         content = rendering.report_pdf(_report_build(job))
     except SoftTimeLimitExceeded:
-        _fail(
-            job, rendering.PDF_TOO_LONG, timed_out=True, detail="over the time limit"
-        )
+        _fail(job, rendering.PDF_TOO_LONG, timed_out=True, detail="over the time limit")
         return True
     except Exception as error:  # a report that cannot be laid out: tell the user
         logger.exception("PDF %s failed", job.storage_name)

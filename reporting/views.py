@@ -358,7 +358,7 @@ def _pdf_job(request: HttpRequest, slug: str, pk) -> tuple[ActionPlan, PdfRender
 @login_required
 @require_safe
 def pdf_status(request: HttpRequest, slug: str, pk) -> HttpResponse:
-    """"Your PDF is being prepared": refreshes itself (a meta refresh, no script needed)
+    """ "Your PDF is being prepared": refreshes itself (a meta refresh, no script needed)
     until the PDF is ready, then starts the download. With script, a progress message
     polls the same address for JSON instead."""
     plan, job = _pdf_job(request, slug, pk)

@@ -195,9 +195,7 @@ def test_filters_and_reports_are_stored_apart(small_plan, quick_pdf):
 def test_open_period_and_dashboard_pdfs_are_never_stored(small_plan, quick_pdf):
     september = datetime.date(2009, 9, 1)
     for kind in [Kind.SUMMARY, Kind.SUMMARY, Kind.DASHBOARD]:
-        pdf = pdfs.report_pdf_file(
-            plan=small_plan.plan, kind=kind, month=september
-        )
+        pdf = pdfs.report_pdf_file(plan=small_plan.plan, kind=kind, month=september)
         assert not pdf.was_stored
     assert pdf.filename == "leeds-small-dashboard-2009-09.pdf"
     assert _files_under("reports") == []
