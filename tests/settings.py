@@ -5,6 +5,7 @@ Only defaults are set, so CI's DATABASE_URL (PostgreSQL) and a test's own values
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
@@ -28,3 +29,9 @@ CACHES = {
         "LOCATION": tempfile.mkdtemp(prefix="actionplans-test-cache-"),
     }
 }
+
+# Uploads and stored PDFs in a folder of this run's own, never the project's media/ (the
+# worker tests give their workers the test's folder through MEDIA_ROOT).
+MEDIA_ROOT = Path(
+    os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="actionplans-test-media-")
+)
