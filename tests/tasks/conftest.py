@@ -46,7 +46,7 @@ class Workers:
 
     def start(self, name: str, *args: str, ready: str, **env: str) -> subprocess.Popen:
         log = self.folder / f"{name}.log"
-        process = subprocess.Popen(  # nosec B603
+        process = subprocess.Popen(  # noqa: S603  # nosec B603
             [sys.executable, "-m", "celery", "-A", "config", *args, f"--logfile={log}"],
             env=self.env | env,
             cwd=settings.BASE_DIR,

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import subprocess  # nosec B404
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -88,12 +89,8 @@ def test_two_workers_and_a_beat_lay_out_a_closed_months_pdfs_once_each(
 
 def _pool_child(worker: subprocess.Popen) -> int:
     """The pid of the worker's one pool process, which runs the tasks."""
-    children = subprocess.run(  # nosec B603 B607
-        ["ps", "-o", "pid=", "--ppid", str(worker.pid)],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text()
+    children = children.split()
     assert len(children) == 1, children
     return int(children[0])
 
