@@ -8,11 +8,14 @@ is written.
 """
 
 import datetime
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -32,8 +35,11 @@ from recommendations.models import Inspection, Recommendation
 from .columns import COLUMN_NAMES
 from .document import NewPlan, plan_document
 from .layouts import Layout, ParsedPlan, Problem, plan_parse
+from .models import UPLOAD_FOLDER, Upload, UploadChanged
 from .reading import SpreadsheetError, spreadsheet_read, text_clean
 from .results import ImportResult
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -70,6 +76,70 @@ def plan_import_confirm(
     """Import the file in one transaction, recording `user` in the history of every row it
     writes. The file is read again from the start; on any error nothing is written."""
     return _run(data=data, filename=filename, options=options, user=user, save=True)
+
+
+def upload_import(
+    *,
+    upload: Upload,
+    options: ImportOptions,
+    user: AbstractBaseUser | None = None,
+) -> ImportResult:
+    """Import a previewed upload, then delete it and its file whatever happened: imported,
+    refused or failed, it is done with (a refused one's page offers another upload, not a
+    second try). The file is read back from storage and checked against the hash taken at
+    its preview, so what is imported is what was previewed."""
+    try:
+        data = upload.read()
+        return plan_import_confirm(
+            data=data, filename=upload.filename, options=options, user=user
+        )
+    except UploadChanged as error:
+        result = ImportResult(layout=options.layout, plan=options.plan)
+        result.problems.append(Problem("error", f"{error} Upload it again."))
+        return result
+    finally:
+        upload_delete(upload=upload)
+
+
+def upload_delete(*, upload: Upload) -> None:
+    """Delete the upload, then its file. A file that cannot be deleted is logged and left
+    behind: by then the import it belonged to is written or refused, and must not fail
+    for it."""
+    name = upload.file.name
+    upload.delete()
+    if not name:
+        return
+    try:
+        upload.file.storage.delete(name)
+    except Exception:
+        # Whatever the storage raises (OSError, botocore's errors): the row is gone.
+        logger.exception("Could not delete the uploaded file %s.", name)
+
+
+def upload_files_sweep(*, before: datetime.datetime) -> int:
+    """Delete stored upload files that no upload names and that were stored before
+    `before`; return how many. Such files are left by a delete that failed, and by
+    uploads deleted along with their user or plan. Newer files are left alone: a preview
+    stores its file just before its row."""
+    storage = Upload._meta.get_field("file").storage
+    named = set(Upload.objects.values_list("file", flat=True))
+    count = 0
+    for name in _stored_files(storage, UPLOAD_FOLDER):
+        if name not in named and storage.get_modified_time(name) < before:
+            storage.delete(name)
+            count += 1
+    return count
+
+
+def _stored_files(storage: Storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a folder storage before its first upload
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for subfolder in folders:
+        yield from _stored_files(storage, f"{folder}/{subfolder}")
 
 
 def _run(

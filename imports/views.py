@@ -4,6 +4,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
@@ -19,8 +20,7 @@ from .document import NewPlan
 from .exporting import plan_export_csv, plan_export_xlsx
 from .forms import NewPlanImportForm, PlanImportForm
 from .models import Upload
-from .services import ImportOptions, plan_import_preview
-from .services import plan_import_confirm as import_confirm
+from .services import ImportOptions, plan_import_preview, upload_import
 
 IMPORT_REFUSAL = "Only the plan's coordinators can import into it."
 
@@ -45,16 +45,20 @@ def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            upload = _upload_build(request, plan=plan, data=form.cleaned_data)
+            content = form.cleaned_data["file"].read()
+            upload = _upload_build(
+                request, plan=plan, data=form.cleaned_data, content=content
+            )
             result = plan_import_preview(
-                data=bytes(upload.data),
+                data=content,
                 filename=upload.filename,
                 options=_options(upload),
                 user=request.user,
             )
             if result.ok:
                 # Stored only once its preview has worked, so that a refused file, or a
-                # preview that fails or is cut short, leaves no upload behind.
+                # preview that fails or is cut short, leaves no upload behind. Saving
+                # writes the file to storage, then the row.
                 upload.save()
                 return render(
                     request,
@@ -71,10 +75,9 @@ def _import_page(request: HttpRequest, *, plan, form_class) -> HttpResponse:
     return render(request, "imports/plan_import.html", context, status=status)
 
 
-def _upload_build(request: HttpRequest, *, plan, data) -> Upload:
+def _upload_build(request: HttpRequest, *, plan, data, content: bytes) -> Upload:
     """The upload, not yet saved. Uploads never confirmed are deleted by the
     delete_stale_uploads command."""
-    content = data["file"].read()
     options = {
         "layout": data["layout"] or None,
         "this_month": data["this_month"].isoformat() if data["this_month"] else None,
@@ -95,7 +98,7 @@ def _upload_build(request: HttpRequest, *, plan, data) -> Upload:
         user=request.user,
         plan=plan,
         filename=data["file"].name[:255],
-        data=content,
+        file=ContentFile(content, name=data["file"].name),
         sha256=hashlib.sha256(content).hexdigest(),
         options=options,
     )
@@ -129,17 +132,7 @@ def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
         raise PermissionDenied("Only admins can import a new plan.")
     else:
         plan = None
-    try:
-        result = import_confirm(
-            data=bytes(upload.data),
-            filename=upload.filename,
-            options=_options(upload),
-            user=request.user,
-        )
-    finally:
-        # Imported, refused or failed, the upload is done with: a refused one cannot be
-        # confirmed again (its page offers another upload instead).
-        upload.delete()
+    result = upload_import(upload=upload, options=_options(upload), user=request.user)
     if not result.ok:
         context = {"plan": plan, "upload": upload, "result": result}
         return render(request, "imports/plan_import_preview.html", context, status=400)

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(user, *, age: datetime.timedelta) -> Upload:
-    upload = Upload.objects.create(user=user, filename="x.csv", data=b"", sha256="")
+    upload = Upload.objects.create(
+        user=user, filename="x.csv", file=ContentFile(b"", name="x.csv"), sha256=""
+    )
     # created_at is set on creation; move it back to the age wanted.
     Upload.objects.filter(pk=upload.pk).update(created_at=timezone.now() - age)
     return upload

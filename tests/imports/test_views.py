@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -150,7 +151,10 @@ def test_wrong_methods_are_refused(client, admin_user):
     )
     assert client.delete(reverse("imports:plan_import_new")).status_code == 405
     upload = Upload.objects.create(
-        user=admin_user, filename="x.csv", data=b"", sha256=""
+        user=admin_user,
+        filename="x.csv",
+        file=ContentFile(b"", name="x.csv"),
+        sha256="",
     )
     url = reverse("imports:plan_import_confirm", args=[upload.pk])
     assert client.get(url).status_code == 405
@@ -171,7 +175,10 @@ def test_confirm_needs_the_csrf_token(admin_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     upload = Upload.objects.create(
-        user=admin_user, filename="x.csv", data=b"", sha256=""
+        user=admin_user,
+        filename="x.csv",
+        file=ContentFile(b"", name="x.csv"),
+        sha256="",
     )
     url = reverse("imports:plan_import_confirm", args=[upload.pk])
     assert client.post(url).status_code == 403

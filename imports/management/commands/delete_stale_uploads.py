@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from imports.models import UPLOAD_LIFETIME, Upload
+from imports.services import upload_delete, upload_files_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Delete uploaded spreadsheets that were previewed but never imported, once older "
-        "than --hours. Safe to run as often as you like (cron: hourly or daily)."
+        "Delete uploaded spreadsheets that were previewed but never imported, and their "
+        "files, once older than --hours; and stored upload files that no upload names. "
+        "Safe to run as often as you like (cron: hourly or daily)."
     )
 
     def add_arguments(self, parser):
@@ -24,9 +26,11 @@ class Command(BaseCommand):
         hours = options["hours"]
         if hours < 0:
             raise CommandError("--hours must be 0 or more.")
-        stale = Upload.objects.stale(
-            now=timezone.now(), lifetime=datetime.timedelta(hours=hours)
-        )
-        _, deleted = stale.delete()
-        count = deleted.get(Upload._meta.label, 0)
-        self.stdout.write(f"Deleted {count} stale upload(s).")
+        now, lifetime = timezone.now(), datetime.timedelta(hours=hours)
+        stale = list(Upload.objects.stale(now=now, lifetime=lifetime))
+        for upload in stale:
+            upload_delete(upload=upload)
+        self.stdout.write(f"Deleted {len(stale)} stale upload(s).")
+        swept = upload_files_sweep(before=now - lifetime)
+        if swept:
+            self.stdout.write(f"Deleted {swept} stored file(s) that no upload named.")
