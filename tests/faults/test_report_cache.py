@@ -1,7 +1,7 @@
 """A closed month's report is never stale, and every web worker answers alike.
 
 Its body HTML is cached and its PDF stored under a name that changes with anything the
-report shows (`reporting.rendering._storage_name`), in one cache all processes share.
+report shows (`reporting.rendering.storage_name`), in one cache all processes share.
 """
 
 import io
