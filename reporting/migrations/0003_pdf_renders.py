@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplans', '0009_plan_return_deadline_working_day'),
+        ('actionplans', '0008_text_limit_validators'),
         ('reporting', '0002_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
