@@ -184,6 +184,12 @@ def my_actions(*, user) -> list[MyActionRow]:
     officer = Officer.objects.for_user(user)
     if officer is None:
         return []
+    return officer_actions(officer=officer)
+
+
+def officer_actions(*, officer: Officer) -> list[MyActionRow]:
+    """`my_actions` for an officer, whether or not they have a user account: reminders
+    email leads who have none yet."""
     actions = list(
         Action.objects.for_officer(officer)
         .select_related("plan")
@@ -298,6 +304,21 @@ class ReturnRow:
         return self.update.get_workflow_state_display() if self.update else "No update"
 
     @property
+    def is_missing(self) -> bool:
+        """Not yet sent for sign-off: no update, a draft, or returned to the lead."""
+        return self.update is None or self.update.workflow_state in {
+            ProgressUpdate.Workflow.DRAFT,
+            ProgressUpdate.Workflow.RETURNED,
+        }
+
+    @property
+    def is_awaiting_signoff(self) -> bool:
+        return (
+            self.update is not None
+            and self.update.workflow_state == ProgressUpdate.Workflow.SUBMITTED
+        )
+
+    @property
     def is_approved(self) -> bool:
         return (
             self.update is not None
@@ -342,6 +363,40 @@ def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
         .order_by("sort_key")
     )
     return [ReturnRow(action, updates.get(action.pk)) for action in actions]
+
+
+@dataclass
+class LeadReturns:
+    """One lead's outstanding returns of a month, as the returns page and the
+    coordinators' reminders group them."""
+
+    lead: Officer | None  # None: actions that name no lead
+    missing: list[ReturnRow]
+    awaiting: list[ReturnRow]
+
+
+def period_returns_by_lead(*, returns: list[ReturnRow]) -> list[LeadReturns]:
+    """`period_returns` rows still outstanding, grouped by lead, most missing first.
+
+    An action's leads are its own, else its milestones' (who then report for it); an
+    action with two leads is listed under each.
+    """
+    groups: dict[int | None, LeadReturns] = {}
+    for row in returns:
+        if not (row.is_missing or row.is_awaiting_signoff):
+            continue
+        leads = list(row.action.leads.all()) or list(
+            {lead for m in row.action.milestones.all() for lead in m.leads.all()}
+        )
+        for lead in sorted(leads, key=str) or [None]:
+            group = groups.setdefault(
+                lead and lead.pk, LeadReturns(lead=lead, missing=[], awaiting=[])
+            )
+            (group.missing if row.is_missing else group.awaiting).append(row)
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.lead is None, -len(g.missing), -len(g.awaiting), str(g.lead)),
+    )
 
 
 def updates_for_action(

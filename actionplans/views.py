@@ -45,6 +45,7 @@ from .selectors import (
     action_updates_by_period,
     my_actions,
     period_returns,
+    period_returns_by_lead,
     plan_actions,
     plans_for_user,
     signoff_queue,
@@ -336,6 +337,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
         "open_period": period,
         "returns": returns,
         "missing": [r for r in returns if not r.is_approved],
+        "by_lead": period_returns_by_lead(returns=returns),
         "close_form": ClosePeriodForm(),
     }
     return render(request, "actionplans/period_list.html", context)

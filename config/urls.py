@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("actionplans.urls")),
     path("", include("reporting.urls")),
+    path("", include("reminders.urls")),
     # Before Django's own: the throttled reset, with links built from SITE_URL.
     path(
         "accounts/password_reset/",

@@ -1,5 +1,6 @@
 """Plans and their status schemes (the council's RAG scheme, in a fixed palette)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -36,6 +37,14 @@ class ActionPlan(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    return_deadline_working_day = models.PositiveSmallIntegerField(
+        "return deadline (working day)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Leads' updates for a month are due on this working day after the "
+        "month ends (weekends and England and Wales bank holidays excluded). "
+        "Reminders and escalation follow from it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,6 +53,12 @@ class ActionPlan(models.Model):
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_deadline_working_day__range=(1, 20)),
+                name="plan_return_deadline_1_to_20_working_days",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
