@@ -313,11 +313,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# When beat runs the day's reminders and escalation, Europe/London time (HH:MM).
+REMINDERS_AT = env_str("REMINDERS_AT", "07:00")
+try:
+    _reminders_hour, _reminders_minute = (int(p) for p in REMINDERS_AT.split(":"))
+    assert 0 <= _reminders_hour < 24 and 0 <= _reminders_minute < 60  # noqa: S101  # nosec B101
+except (ValueError, AssertionError) as exc:
+    raise ImproperlyConfigured(
+        f"REMINDERS_AT must be a time such as 07:00, not {REMINDERS_AT!r}"
+    ) from exc
 CELERY_BEAT_SCHEDULE = {
-    # Reminders and escalation, once a day (Europe/London). Exactly one beat must run.
+    # Reminders and escalation, once a day. Exactly one beat must run.
     "send-reminders": {
         "task": "reminders.tasks.send_reminders",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour=_reminders_hour, minute=_reminders_minute),
     },
     # Open months' PDFs are kept a day for the user who asked; then deleted.
     "prune-pdfs": {

@@ -91,7 +91,7 @@ class PdfRender(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
+        QUEUED = "queued", "Waiting its turn"
         RENDERING = "rendering", "Being laid out"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"

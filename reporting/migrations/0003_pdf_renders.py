@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('filename', models.CharField(max_length=255)),
                 ('page_url', models.CharField(blank=True, max_length=500)),
                 ('xlsx_url', models.CharField(blank=True, max_length=500)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('rendering', 'Being laid out'), ('ready', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
+                ('state', models.CharField(choices=[('queued', 'Waiting its turn'), ('rendering', 'Being laid out'), ('ready', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
                 ('runner', models.CharField(blank=True, max_length=64)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('timed_out', models.BooleanField(default=False)),
