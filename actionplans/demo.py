@@ -72,6 +72,8 @@ def demo_users_load() -> list[DemoUser]:
         first, _, last = demo.full_name.partition(" ")
         user, _ = user_model.objects.get_or_create(username=demo.username)
         user.first_name, user.last_name = first, last
+        # So that the demo's reminders have someone to go to (printed on the console).
+        user.email = f"{demo.username}@leeds.example"
         user.is_staff = user.is_superuser = demo.username == "admin"
         user.set_password(DEMO_PASSWORD)
         user.save()
