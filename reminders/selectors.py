@@ -89,6 +89,10 @@ def _user_address(user: AbstractBaseUser) -> str:
     return user.email.strip().lower() if user.is_active else ""
 
 
+def _user_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _officer_name(officer: Officer) -> str:
     return officer.name or officer.role_title
 
@@ -120,9 +124,7 @@ class LeadGroup:
 class Section:
     """One plan's month in a digest: one sent-log row when claimed."""
 
-    plan: ActionPlan
     period: ReportingPeriod
-    schedule: ReturnSchedule
     step: str
     officer: Officer | None = None
     user: AbstractBaseUser | None = None
@@ -132,6 +134,14 @@ class Section:
     by_lead: list[LeadGroup] = field(default_factory=list)  # a coordinator's
     people: list[tuple[str, str]] = field(default_factory=list)  # (officer, problem)
     returns_url: str = ""
+
+    @property
+    def plan(self) -> ActionPlan:
+        return self.period.plan
+
+    @property
+    def schedule(self) -> ReturnSchedule:
+        return period_schedule(self.period)
 
     @property
     def is_empty(self) -> bool:
@@ -200,9 +210,7 @@ def lead_sections(
         period, step = due[plan_id]
         if plan_id not in sections:
             sections[plan_id] = Section(
-                plan=period.plan,
                 period=period,
-                schedule=period_schedule(period),
                 step=step,
                 officer=officer,
                 user=officer.user,
@@ -227,9 +235,7 @@ def chief_section(
     """Updates awaiting the officer's sign-off (those they may approve); from the first
     escalation, also the missing returns of the actions they are accountable for."""
     section = Section(
-        plan=period.plan,
         period=period,
-        schedule=period_schedule(period),
         step=step,
         officer=officer,
         user=officer.user,
@@ -287,9 +293,7 @@ def coordinator_section(
         .distinct()
     )
     return Section(
-        plan=period.plan,
         period=period,
-        schedule=period_schedule(period),
         step=step,
         user=user,
         by_lead=[
@@ -399,8 +403,7 @@ def reminders_due(*, on: datetime.date) -> list[Digest]:
                     Kind.COORDINATOR, address, period, step
                 ):
                     section = coordinator_section(period, step, returns, user)
-                    name = user.get_full_name() or user.get_username()
-                    digests.add(Kind.COORDINATOR, address, name, section)
+                    digests.add(Kind.COORDINATOR, address, _user_name(user), section)
     for officer in _leads_of(list(lead_steps)):
         address = officer_address(officer)
         due = {
@@ -496,7 +499,7 @@ def digest_for_claims(
                 chief_section(claim.officer, period, claim.step, returns)
             )
         elif claim.kind == Kind.COORDINATOR and claim.user is not None:
-            digest.name = claim.user.get_full_name() or claim.user.get_username()
+            digest.name = _user_name(claim.user)
             returns = period_returns(period=period)
             digest.sections.append(
                 coordinator_section(period, claim.step, returns, claim.user)
