@@ -90,16 +90,10 @@ def pdf_target(
     filters = filters or ReportFilters()
     if kind in Kind.PERIOD_REPORTS:
         period = period_for_plan(plan=plan, month=month)
-        stamp = (
-            report_rows_stamp(plan=plan, report_months=[period.month])
-            if period.is_closed
-            else ""
+        return _period_report_target(
+            plan, kind, period, filters=filters, stamp=_rows_stamp(plan, period)
         )
-        name = rendering.storage_name(
-            slug=plan.slug, kind=kind, period=period, filters=filters, stamp=stamp
-        )
-        month, label = period.month, months.month_key(period.month)
-    elif kind == Kind.SCRUTINY:
+    if kind == Kind.SCRUTINY:
         pack = scrutiny_pack_build(plan=plan, quarter=quarter)
         name = rendering.storage_name(
             slug=plan.slug,
@@ -119,6 +113,34 @@ def pdf_target(
         slug=plan.slug, kind=kind, label=label, filters=filters, extension="pdf"
     )
     return PdfTarget(plan, kind, month, quarter, filters, name, filename)
+
+
+def _rows_stamp(plan: ActionPlan, period: ReportingPeriod) -> str:
+    """The stamp a closed period's report names carry; "" for an open one (no name)."""
+    if not period.is_closed:
+        return ""
+    return report_rows_stamp(plan=plan, report_months=[period.month])
+
+
+def _period_report_target(
+    plan: ActionPlan,
+    kind: str,
+    period: ReportingPeriod,
+    *,
+    filters: ReportFilters,
+    stamp: str,
+) -> PdfTarget:
+    name = rendering.storage_name(
+        slug=plan.slug, kind=kind, period=period, filters=filters, stamp=stamp
+    )
+    filename = rendering.pdf_filename(
+        slug=plan.slug,
+        kind=kind,
+        label=months.month_key(period.month),
+        filters=filters,
+        extension="pdf",
+    )
+    return PdfTarget(plan, kind, period.month, None, filters, name, filename)
 
 
 def _report_build(job: PdfRender) -> rendering.Report:
@@ -158,6 +180,17 @@ def _new_job(target: PdfTarget, *, user, page_url: str, xlsx_url: str) -> PdfRen
     )
 
 
+def _save_shared(job: PdfRender) -> bool:
+    """Save a closed report's job; False when its name already has one (stored, or
+    being made, for someone else): the unique name lets one of two racing saves win."""
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        return False
+    return True
+
+
 def _queue(job: PdfRender, *, run_here_if_broker_down: bool, **options) -> bool:
     from .tasks import render_pdf  # the task module imports this one
 
@@ -189,10 +222,7 @@ def pdf_request(
     """
     job = _new_job(target, user=user, page_url=page_url, xlsx_url=xlsx_url)
     if not job.is_draft:
-        try:
-            with transaction.atomic():
-                job.save()
-        except IntegrityError:  # made, or being made, for someone else
+        if not _save_shared(job):
             job = PdfRender.objects.get(storage_name=job.storage_name)
             if not _needs_queueing(job, now=timezone.now()):
                 return job
@@ -223,15 +253,23 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
     """Every report PDF a closed month has: summary, progress, exceptions, each chief
     officer's report, and the scrutiny pack once its quarter is complete."""
     plan = period.plan
+    # The period as stored now (the caller's copy may predate the close), and one stamp
+    # for all the month's reports, each read once.
+    period = period_for_plan(plan=plan, month=period.month)
+    stamp = _rows_stamp(plan, period)
     kinds = [Kind.SUMMARY, Kind.PROGRESS, Kind.EXCEPTIONS]
-    targets = [pdf_target(plan=plan, kind=kind, month=period.month) for kind in kinds]
+    targets = [
+        _period_report_target(plan, kind, period, filters=ReportFilters(), stamp=stamp)
+        for kind in kinds
+    ]
     chiefs = Officer.objects.filter(accountable_actions__plan=plan).distinct()
     targets += [
-        pdf_target(
-            plan=plan,
-            kind=Kind.CHIEF_OFFICER,
-            month=period.month,
+        _period_report_target(
+            plan,
+            Kind.CHIEF_OFFICER,
+            period,
             filters=ReportFilters(chief_officer=chief.pk),
+            stamp=stamp,
         )
         for chief in chiefs.order_by("pk")
     ]
@@ -251,10 +289,7 @@ def period_pdfs_queue(period: ReportingPeriod) -> int:
     queued = 0
     for target in period_pdf_targets(period):
         job = _new_job(target, user=None, page_url="", xlsx_url="")
-        try:
-            with transaction.atomic():
-                job.save()
-        except IntegrityError:
+        if not _save_shared(job):
             continue  # already stored, or under way
         if not _queue(job, run_here_if_broker_down=False, after_commit=False):
             break
@@ -337,12 +372,9 @@ def pdf_render(job_id: str, *, runner: str) -> bool:
 def pdf_renders_prune(*, now: datetime.datetime) -> int:
     """Delete open months' PDFs (rows and files) older than DRAFT_LIFETIME; how many."""
     old = PdfRender.objects.filter(is_draft=True, created_at__lt=now - DRAFT_LIFETIME)
-    count = 0
-    for job in old:
-        if job.is_ready:
-            default_storage.delete(job.storage_name)
-        job.delete()
-        count += 1
+    for name in old.filter(state=State.READY).values_list("storage_name", flat=True):
+        default_storage.delete(name)
+    count, _ = old.delete()
     return count
 
 
