@@ -1,7 +1,6 @@
 """Reminders' background work (Celery): the daily run, and sending each digest."""
 
 import datetime
-import zoneinfo
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -9,13 +8,12 @@ from django.utils import timezone
 
 from . import services
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-
 
 @shared_task
 def send_reminders() -> int:
-    """Beat's daily run (07:00): today's reminders, as `manage.py send_reminders`."""
-    return len(services.reminders_send(on=timezone.localdate(timezone=LONDON)))
+    """Beat's daily run (REMINDERS_AT): today's reminders in the project's time zone
+    (Europe/London, TIME_ZONE), as `manage.py send_reminders`."""
+    return len(services.reminders_send(on=timezone.localdate()))
 
 
 @shared_task(

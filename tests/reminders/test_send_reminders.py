@@ -1,6 +1,7 @@
 """Who gets which reminder when, sent once each, and never marked sent when sending fails."""
 
 import datetime
+import zoneinfo
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -314,5 +315,5 @@ def test_beats_task_runs_for_today_in_london(monkeypatch):
         tasks.services, "reminders_send", lambda *, on: days.append(on) or []
     )
     tasks.send_reminders.apply()
-    assert days == [timezone.localdate(timezone=tasks.LONDON)]
+    assert days == [timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/London"))]
     assert tasks.send_reminders.name == "reminders.tasks.send_reminders"

@@ -3,7 +3,6 @@ second run at the same moment (another machine) sends nothing twice."""
 
 import datetime
 import email
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -18,14 +17,12 @@ from .conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-
 
 def _returns_two_months_ago():
     """A plan whose open month ended weeks ago, so that whatever today's date, every step
     of its schedule has come: leads are at the deadline, the chief officer at escalation
     step 1, the coordinator at step 2. Nobody has returned anything."""
-    today = timezone.localdate(timezone=LONDON)
+    today = timezone.localdate()
     month = months.month_add(months.month_first(today), -2)
     plan = factories.make_plan(slug="reminders", title="Leeds IWC action plan")
     hilary = factories.make_officer("Hilary Paxton", "Head", email="hilary@leeds.test")
@@ -52,7 +49,7 @@ def _returns_two_months_ago():
 
 def _next_minute() -> str:
     """The next whole minute at least 15 s away, London time, as HH:MM."""
-    soon = timezone.localtime(timezone=LONDON) + datetime.timedelta(seconds=75)
+    soon = timezone.localtime() + datetime.timedelta(seconds=75)
     return f"{soon:%H:%M}"
 
 

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from reminders.emails import digest_subject
 from reminders.services import reminders_send
-from reminders.tasks import LONDON
 
 
 class Command(BaseCommand):
@@ -27,11 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, dry_run=False, **options):
         try:
-            on = (
-                datetime.date.fromisoformat(date)
-                if date
-                else timezone.localdate(timezone=LONDON)
-            )
+            on = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
         digests = reminders_send(on=on, dry_run=dry_run)
