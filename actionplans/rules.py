@@ -114,6 +114,19 @@ class DatedUnit:
     plan_start: datetime.date | None
     plan_finish: datetime.date | None
     actual_finish: datetime.date | None
+    added_in: datetime.date | None = None
+    withdrawn_in: datetime.date | None = None
+
+    def is_in_plan(self, month: datetime.date) -> bool:
+        """Part of the plan in the month: added by then (new items are added by an
+        approved amendment) and not withdrawn in or before it. Withdrawn items leave
+        the counts and lists of the month they are withdrawn in and of every later one."""
+        return (self.added_in is None or self.added_in <= month) and not (
+            self.is_withdrawn_by(month)
+        )
+
+    def is_withdrawn_by(self, month: datetime.date) -> bool:
+        return self.withdrawn_in is not None and self.withdrawn_in <= month
 
     def is_complete(self, *, on: datetime.date, status=None) -> bool:
         return unit_is_complete(actual_finish=self.actual_finish, status=status, on=on)

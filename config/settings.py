@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "organisations",
     "recommendations",
     "actionplans",
+    "amendments",
     "reporting",
     "imports",
     "reminders",

@@ -3,9 +3,11 @@ updates.
 
 One module per part, imported here so that the rest of the project reads
 `actionplans.models`: plans.py (plans, status schemes), people.py (officers, roles),
-units.py (actions, milestones and the rules' QuerySets), periods.py (months, updates).
+units.py (actions, milestones and the rules' QuerySets), periods.py (months, updates),
+amendments.py (agreed changes against the baseline).
 """
 
+from .amendments import Amendment, AmendmentQuerySet, ItemRecord
 from .people import Officer, OfficerQuerySet, PlanMembership
 from .periods import (
     Direction,
@@ -26,6 +28,9 @@ from .units import (
 
 __all__ = [
     "Action",
+    "Amendment",
+    "AmendmentQuerySet",
+    "ItemRecord",
     "ActionPlan",
     "ActionPlanQuerySet",
     "ActionQuerySet",

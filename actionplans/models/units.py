@@ -129,6 +129,13 @@ class DatedUnitQuerySet(models.QuerySet):
             plan_start__gte=month, plan_start__lte=months.month_last_day(month)
         )
 
+    def in_plan(self, month: datetime.date):
+        """Part of the plan in the month: added by then and not withdrawn (DatedUnit.is_in_plan)."""
+        return self.filter(
+            Q(added_in__isnull=True) | Q(added_in__lte=month),
+            Q(withdrawn_in__isnull=True) | Q(withdrawn_in__gt=month),
+        )
+
 
 def _unfinished(on: datetime.date) -> Q:
     return Q(actual_finish__isnull=True) | Q(actual_finish__gt=on)
@@ -191,6 +198,18 @@ class Action(DatedUnit, models.Model):
     cross_references = models.ManyToManyField(
         "self", symmetrical=False, related_name="referenced_by", blank=True
     )
+    # Set by approved amendments: the first month the item is part of the plan (a new
+    # item), and the first month it is not (withdrawn, or merged into another action).
+    added_in = models.DateField(null=True, blank=True, editable=False)
+    withdrawn_in = models.DateField(null=True, blank=True, editable=False)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="supersedes",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[recommendations, leads, chief_officers])
@@ -250,6 +269,10 @@ class Milestone(DatedUnit, models.Model):
         blank=True,
         help_text="Only where different from the action's leads.",
     )
+    # Set by approved amendments: the first month the item is part of the plan (a new
+    # item), and the first month it is not (withdrawn, or merged into another action).
+    added_in = models.DateField(null=True, blank=True, editable=False)
+    withdrawn_in = models.DateField(null=True, blank=True, editable=False)
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[leads])
