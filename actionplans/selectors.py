@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
+from lib import months
+
 from .models import (
     Action,
     ActionPlan,
+    Amendment,
+    ItemRecord,
     Milestone,
     Officer,
     ProgressUpdate,
@@ -81,6 +85,58 @@ def action_for_plan(*, plan: ActionPlan, pk: int) -> Action | None:
             ),
         )
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class Revised:
+    """An agreed value that differs from the baseline: "was May 2009; revised twice"."""
+
+    was: str
+    revisions: int
+
+    @property
+    def times(self) -> str:
+        return {1: "once", 2: "twice"}.get(self.revisions, f"{self.revisions} times")
+
+    def __str__(self) -> str:
+        return f"was {self.was}; revised {self.times}"
+
+
+_REVISED_FIELDS = ["plan_start", "plan_finish", "text", "success_criteria"]
+
+
+def _revised(record: ItemRecord, item) -> dict[str, Revised]:
+    found = {}
+    for name in _REVISED_FIELDS:
+        current = getattr(item, name)
+        was = record.baseline(name, current)
+        if was != current:
+            if isinstance(was, datetime.date):
+                was = months.plan_date_label(was)
+            found[name] = Revised(was or "not set", record.revisions(name))
+    return found
+
+
+@dataclass(frozen=True)
+class ActionRevisions:
+    """Where the action and each milestone now differ from their baseline, by field."""
+
+    action: dict[str, Revised]
+    milestones: list[tuple[Milestone, dict[str, Revised]]]
+
+
+def action_revisions(*, action: Action) -> ActionRevisions:
+    """The action page's baselines: one query (the milestones come with the action)."""
+    approved = list(Amendment.objects.approved().filter(action=action))
+
+    def revised(item, milestone_id) -> dict[str, Revised]:
+        record = ItemRecord([a for a in approved if a.milestone_id == milestone_id])
+        return _revised(record, item)
+
+    return ActionRevisions(
+        action=revised(action, None),
+        milestones=[(m, revised(m, m.pk)) for m in action.milestones.all()],
     )
 
 

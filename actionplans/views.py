@@ -41,6 +41,7 @@ from .permissions import (
 from .selectors import (
     action_change_history,
     action_for_plan,
+    action_revisions,
     action_timeline,
     action_updates_by_period,
     my_actions,
@@ -104,6 +105,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "timeline_periods": periods,
         "timeline": timeline,
         "history": action_change_history(action=action),
+        "revisions": action_revisions(action=action),
         "access": access,
         "open_period": action.plan.open_period(),
     }

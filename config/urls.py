@@ -14,6 +14,7 @@ urlpatterns = [
     # Before actionplans: "plans/import/…" must not be read as a plan called "import".
     path("", include("imports.urls")),
     path("", include("actionplans.urls")),
+    path("", include("amendments.urls")),
     path("", include("reporting.urls")),
     path("", include("reminders.urls")),
     # Before Django's own: the throttled reset, with links built from SITE_URL.

@@ -87,3 +87,11 @@ def quarter_label(start: datetime.date) -> str:
         f"{start:%B} to {end:%B %Y} "
         f"(Q{fy_quarter} {fy_start}/{(fy_start + 1) % 100:02d})"
     )
+
+
+def plan_date_label(value: datetime.date) -> str:
+    """A plan date as pages show it: "May 2009" for a month's first or last day (plans
+    are written in months), else the day in full, "12 May 2009"."""
+    if value.day == 1 or value == month_last_day(value):
+        return f"{value:%b %Y}"
+    return f"{value.day} {value:%b %Y}"

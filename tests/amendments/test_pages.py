@@ -1,0 +1,128 @@
+"""The register's pages, used as a lead and a coordinator would."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actionplans.models import Amendment
+
+Decision = Amendment.Decision
+
+
+def _new_url(cycle, **params):
+    url = reverse("amendments:amendment_new", args=[cycle.plan.slug, cycle.action.pk])
+    return url + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_a_lead_requests_a_new_date_and_a_coordinator_approves_it(client, cycle):
+    milestone = cycle.milestone_a
+    client.force_login(cycle.lead)
+    url = _new_url(cycle, kind="dates", item=milestone.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Request a new date: 1.8 (a)" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "plan_start": "01/10/2008",
+            "plan_finish": "31/12/2009",
+            "reason": "NHS Leeds governance delayed the protocol.",
+        },
+    )
+    assert response.status_code == 302
+    request = Amendment.objects.get()
+    assert request.proposed == {"plan_finish": "2009-12-31"}  # only what changes
+    assert request.requested_by == cycle.lead
+
+    client.force_login(cycle.coordinator)
+    register = reverse("amendments:month_register", args=[cycle.plan.slug])
+    page = client.get(register).content.decode()
+    assert "Jan 2009 → Dec 2009" in page
+    response = client.post(
+        register,
+        {
+            "amendment": [request.pk],
+            f"version-{request.pk}": request.version,
+            "decision": Decision.APPROVED,
+            "board": "DMT performance board",
+            "decided_on": "12/09/2009",
+        },
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.plan_finish == datetime.date(2009, 12, 31)
+
+    action_page = client.get(cycle.action.get_absolute_url()).content.decode()
+    assert "was Jan 2009; revised once" in action_page
+
+
+def test_bad_input_is_named_next_to_its_field_and_nothing_is_recorded(client, cycle):
+    client.force_login(cycle.lead)
+    response = client.post(
+        _new_url(cycle, kind="dates", item=cycle.milestone_a.pk),
+        {"plan_start": "01/10/2008", "plan_finish": "15/08/2009", "reason": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Give the reason for the change." in page
+    response = client.post(
+        _new_url(cycle, kind="dates", item=cycle.milestone_a.pk),
+        {"plan_start": "01/10/2008", "plan_finish": "15/08/2009", "reason": "Late."},
+    )
+    assert "August 2009 is closed" in response.content.decode()
+    assert not Amendment.objects.exists()
+
+
+def test_a_lead_cannot_request_changes_to_others_items(client, cycle):
+    client.force_login(cycle.milestone_lead)  # leads 1.8 (b) only
+    assert (
+        client.get(_new_url(cycle, kind="dates", item=cycle.milestone_a.pk)).status_code
+        == 403
+    )
+    assert (
+        client.get(_new_url(cycle, kind="dates", item=cycle.milestone_b.pk)).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("who", ["lead", "chief", "viewer"])
+def test_only_coordinators_decide(client, cycle, who):
+    request = Amendment.objects.create(
+        plan=cycle.plan,
+        period=cycle.september,
+        kind=Amendment.Kind.WITHDRAW,
+        action=cycle.other_action,
+        reason="Done elsewhere.",
+    )
+    client.force_login(getattr(cycle, who))
+    url = reverse("amendments:amendment_detail", args=[cycle.plan.slug, request.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "decision": "approved",
+            "board": "DMT",
+            "decided_on": "12/09/2009",
+        },
+    )
+    assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.decision == Decision.PENDING
+
+
+def test_another_councils_user_sees_nothing(client, cycle):
+    client.force_login(cycle.outsider)
+    urls = [
+        reverse("amendments:month_register", args=[cycle.plan.slug]),
+        reverse(
+            "amendments:action_amendments", args=[cycle.plan.slug, cycle.action.pk]
+        ),
+        _new_url(cycle, kind="dates"),
+        reverse("amendments:amendment_new_action", args=[cycle.plan.slug]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for url in [urls[0], *urls[2:]]:  # the action's list is only read
+        assert client.post(url, {}).status_code == 404, url
