@@ -130,7 +130,28 @@ class PlanMembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-class MilestoneInline(admin.StackedInline):
+# The agreed values change only through the amendments register, which keeps the
+# baseline and records who, when and why: the admin shows them but does not edit them.
+AGREED_FIELDS = [
+    "text",
+    "success_criteria",
+    "plan_start",
+    "plan_finish",
+    "plan_start_text",
+    "plan_finish_text",
+    "leads",
+]
+
+
+class AgreedValuesReadOnly:
+    agreed_fields = AGREED_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + self.agreed_fields if obj is not None else readonly
+
+
+class MilestoneInline(AgreedValuesReadOnly, admin.StackedInline):
     model = Milestone
     form = MilestoneAdminForm
     extra = 0
@@ -146,7 +167,8 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ActionAdmin(AgreedValuesReadOnly, ImportExportModelAdmin, SimpleHistoryAdmin):
+    agreed_fields = [*AGREED_FIELDS, "chief_officers"]
     form = ActionAdminForm
     resource_classes = [ActionResource]
     list_display = [
@@ -180,7 +202,7 @@ class ActionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class MilestoneAdmin(AgreedValuesReadOnly, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = MilestoneAdminForm
     resource_classes = [MilestoneResource]
     list_display = [

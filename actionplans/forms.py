@@ -268,10 +268,12 @@ class ActionUpdateForms:
 
     def _build(self) -> None:
         action = self.action
+        month = self.period.month
         self.action_form = None
-        if self.access.edit_action:
+        if self.access.edit_action and action.is_in_plan(month):
             self.action_form = self._form(action, prefix="action", compact=False)
-        # (milestone, its form or None when the user may not update it, update, last)
+        # (milestone, its form or None when the user may not update it, update, last);
+        # a withdrawn milestone (or one added later) is not reported on.
         self.milestone_forms = [
             (
                 milestone,
@@ -282,6 +284,7 @@ class ActionUpdateForms:
                 self.last.get(_key(milestone)),
             )
             for milestone in action.milestones.all()
+            if milestone.is_in_plan(month)
         ]
 
     def _form(self, item, *, prefix: str, compact: bool) -> ItemUpdateForm:

@@ -264,14 +264,18 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
     rows = []
     for action in actions:
         period = periods.get(action.plan_id)
-        if period is None:
+        if period is None or not action.is_in_plan(period.month):
             continue
         roles = []
         if officer in action.leads.all():
             roles.append("Lead")
         if officer in action.chief_officers.all():
             roles.append("Chief officer")
-        led = [m for m in action.milestones.all() if officer in m.leads.all()]
+        led = [
+            m
+            for m in action.milestones.all()
+            if officer in m.leads.all() and m.is_in_plan(period.month)
+        ]
         if led and "Lead" not in roles:
             roles.append("Milestone lead")
         in_period = updates[period.pk]
@@ -413,6 +417,7 @@ def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
     finished = Action.objects.complete_before(period.month)
     actions = (
         Action.objects.filter(plan_id=period.plan_id)
+        .in_plan(period.month)
         .exclude(pk__in=finished.values("pk"))
         .prefetch_related("leads", "milestones__leads")
         .select_related("plan")

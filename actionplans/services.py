@@ -464,7 +464,7 @@ def period_close(*, period: ReportingPeriod, user) -> int:
             status_id=last_status.get((action_id, milestone_id)),
             workflow_state=ProgressUpdate.Workflow.NOT_RETURNED,
         )
-        for action_id, milestone_id in _plan_items(period.plan)
+        for action_id, milestone_id in _plan_items(period)
         if (action_id, milestone_id) not in have
     ]
     # bulk_create skips save(), so history rows are written explicitly.
@@ -479,10 +479,17 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     return len(created)
 
 
-def _plan_items(plan: ActionPlan) -> list[tuple[int | None, int | None]]:
-    actions = Action.objects.filter(plan=plan).values_list("pk", flat=True)
-    milestones = Milestone.objects.filter(action__plan=plan).values_list(
-        "pk", flat=True
+def _plan_items(period: ReportingPeriod) -> list[tuple[int | None, int | None]]:
+    """The items the month reports on: not withdrawn, and not added after it."""
+    actions = (
+        Action.objects.filter(plan_id=period.plan_id)
+        .in_plan(period.month)
+        .values_list("pk", flat=True)
+    )
+    milestones = (
+        Milestone.objects.filter(action__plan_id=period.plan_id)
+        .in_plan(period.month)
+        .values_list("pk", flat=True)
     )
     return [(pk, None) for pk in actions] + [(None, pk) for pk in milestones]
 

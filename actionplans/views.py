@@ -129,6 +129,11 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not access.edit_any:
         raise PermissionDenied("You do not lead this action.")
     period = action.plan.open_period()
+    if period is not None and not action.is_in_plan(period.month):
+        messages.info(
+            request, f"Action {action.number} is withdrawn: it has no updates."
+        )
+        return redirect(action)
     posting = request.method == "POST"
     stale = (
         month_refusal(request.POST.get("month"), period=period, outcome=_NOT_SAVED)

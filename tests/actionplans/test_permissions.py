@@ -8,6 +8,8 @@ are sent to sign in.
 import pytest
 from django.urls import reverse
 
+from actionplans.models import Amendment
+
 pytestmark = pytest.mark.django_db
 
 ROLES = [
@@ -24,6 +26,24 @@ PLAN_USERS = EVERYONE - {"outsider"}
 COORDINATORS = {"coordinator", "admin"}
 EDITORS = {"lead", "milestone_lead", "chief"} | COORDINATORS
 SIGNERS = {"chief"} | COORDINATORS
+ACTION_EDITORS = {"lead", "chief"} | COORDINATORS  # not the lead of one milestone
+
+
+def _request(cycle) -> Amendment:
+    """A request awaiting the board's decision, to open and decide."""
+    return Amendment.objects.create(
+        plan=cycle.plan,
+        period=cycle.september,
+        kind=Amendment.Kind.WITHDRAW,
+        action=cycle.other_action,
+        reason="Done elsewhere.",
+    )
+
+
+def _new_request(cycle, kind="dates", item="") -> str:
+    url = reverse("amendments:amendment_new", args=[cycle.plan.slug, cycle.action.pk])
+    return f"{url}?kind={kind}&item={item}"
+
 
 # (name, url builder, method, roles allowed, status for an allowed role)
 PAGES = [
@@ -120,6 +140,77 @@ PAGES = [
         COORDINATORS,
         200,
     ),
+    (
+        "amendments register",
+        lambda c: reverse("amendments:month_register", args=[c.plan.slug]),
+        "get",
+        PLAN_USERS,
+        200,
+    ),
+    (
+        "amendments decided in bulk",
+        lambda c: reverse("amendments:month_register", args=[c.plan.slug]),
+        "post",
+        COORDINATORS,
+        400,  # nothing ticked
+    ),
+    (
+        "action's amendments",
+        lambda c: reverse(
+            "amendments:action_amendments", args=[c.plan.slug, c.action.pk]
+        ),
+        "get",
+        PLAN_USERS,
+        200,
+    ),
+    ("request form", _new_request, "get", ACTION_EDITORS, 200),
+    ("request sent", _new_request, "post", ACTION_EDITORS, 400),
+    (
+        "request form for a milestone",
+        lambda c: _new_request(c, "dates", c.milestone_b.pk),
+        "get",
+        EDITORS,
+        200,
+    ),
+    (
+        "request form for a new milestone",
+        lambda c: _new_request(c, "new_milestone"),
+        "get",
+        ACTION_EDITORS,
+        200,
+    ),
+    (
+        "new action form",
+        lambda c: reverse("amendments:amendment_new_action", args=[c.plan.slug]),
+        "get",
+        {"chief"} | COORDINATORS,
+        200,
+    ),
+    (
+        "new action sent",
+        lambda c: reverse("amendments:amendment_new_action", args=[c.plan.slug]),
+        "post",
+        {"chief"} | COORDINATORS,
+        400,
+    ),
+    (
+        "request",
+        lambda c: reverse(
+            "amendments:amendment_detail", args=[c.plan.slug, _request(c).pk]
+        ),
+        "get",
+        PLAN_USERS,
+        200,
+    ),
+    (
+        "decision",
+        lambda c: reverse(
+            "amendments:amendment_detail", args=[c.plan.slug, _request(c).pk]
+        ),
+        "post",
+        COORDINATORS,
+        400,  # an empty form
+    ),
 ]
 
 
@@ -169,6 +260,18 @@ def test_the_wrong_method_is_refused(client, cycle, name, url, method, allowed, 
     client.force_login(cycle.admin)
     wrong = {"get": "put", "post": "get"}[method]
     get_and_post = {"update form", "update save", "sign-off", "sign-off decision"}
+    get_and_post |= {
+        "amendments register",
+        "amendments decided in bulk",
+        "request form",
+        "request sent",
+        "request form for a milestone",
+        "request form for a new milestone",
+        "new action form",
+        "new action sent",
+        "request",
+        "decision",
+    }
     if name in get_and_post | {"narrative", "amend"}:
         wrong = "delete"
     assert getattr(client, wrong)(url(cycle)).status_code == 405
