@@ -126,3 +126,69 @@ def test_another_councils_user_sees_nothing(client, cycle):
         assert client.get(url).status_code == 404, url
     for url in [urls[0], *urls[2:]]:  # the action's list is only read
         assert client.post(url, {}).status_code == 404, url
+
+
+def test_a_bulk_decision_is_all_or_nothing(client, cycle):
+    from amendments import services
+
+    requests = [
+        services.amendment_request(
+            plan=cycle.plan,
+            user=cycle.lead,
+            kind=Amendment.Kind.DATES,
+            item=item,
+            proposed={"plan_finish": datetime.date(2009, 12, 31)},
+            reason="Delayed.",
+        )
+        for item in (cycle.milestone_a, cycle.milestone_b)
+    ]
+    stale = requests[1].version
+    services.amendment_decide(
+        amendment=requests[1],
+        user=cycle.admin,
+        decision=Decision.DEFERRED,
+        board="DMT",
+        decided_on=datetime.date(2009, 9, 1),
+        note="",
+        version=stale,
+    )
+    client.force_login(cycle.coordinator)
+    response = client.post(
+        reverse("amendments:month_register", args=[cycle.plan.slug]),
+        {
+            "amendment": [r.pk for r in requests],
+            **{f"version-{r.pk}": stale for r in requests},
+            "decision": Decision.APPROVED,
+            "board": "DMT performance board",
+            "decided_on": "12/09/2009",
+        },
+    )
+    assert response.status_code == 409
+    assert "1.8 (b): The request for 1.8 (b) was decided (deferred)" in (
+        response.content.decode()
+    )
+    cycle.milestone_a.refresh_from_db()
+    assert cycle.milestone_a.plan_finish == datetime.date(2009, 1, 31)
+    assert Amendment.objects.filter(decision=Decision.APPROVED).count() == 0
+
+
+def test_a_withdrawn_item_takes_no_more_requests(client, cycle):
+    cycle.other_action.withdrawn_in = cycle.september.month
+    cycle.other_action.save()
+    client.force_login(cycle.coordinator)
+    url = reverse(
+        "amendments:amendment_new", args=[cycle.plan.slug, cycle.other_action.pk]
+    )
+    response = client.post(url + "?kind=wording", {"text": "New.", "reason": "Why."})
+    assert response.status_code == 400
+    assert "2.1 is withdrawn: it can no longer be changed." in response.content.decode()
+    assert not Amendment.objects.exists()
+
+
+def test_the_admin_shows_agreed_values_without_editing_them(client, cycle):
+    client.force_login(cycle.admin)
+    page = client.get(
+        reverse("admin:actionplans_action_change", args=[cycle.action.pk])
+    ).content.decode()
+    assert 'name="plan_finish"' not in page
+    assert 'name="actual_finish"' in page
