@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Action,
     ActionPlan,
+    Amendment,
     Milestone,
     Officer,
     PlanMembership,
@@ -254,3 +255,27 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["action__number", "milestone__action__number", "progress", "risk"]
     list_select_related = ["period", "status", "action", "milestone__action", "author"]
     raw_id_fields = ["action", "milestone"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(SimpleHistoryAdmin):
+    """The register, read only: requests and decisions are made on its pages, where an
+    approval changes the plan and records what it changed."""
+
+    list_display = [
+        "__str__",
+        "plan",
+        "decision",
+        "board",
+        "decided_on",
+        "in_force_from",
+    ]
+    list_filter = ["plan", "kind", "decision"]
+    list_select_related = ["plan", "period", "action", "milestone__action"]
+    search_fields = ["reason", "action__number", "board"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
