@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from actionplans.models import ActionPlan, Officer, ReportingPeriod
+from actionplans.models import ActionPlan, ReportingPeriod
 from lib import months
 from lib.tasks import enqueue
 
@@ -262,7 +262,12 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
         _period_report_target(plan, kind, period, filters=ReportFilters(), stamp=stamp)
         for kind in kinds
     ]
-    chiefs = Officer.objects.filter(accountable_actions__plan=plan).distinct()
+    # The month's chief officers as agreed at its end: a later amendment may have
+    # named others since.
+    month_report = period_report_build(
+        plan=plan, kind=Kind.PROGRESS, month=period.month
+    )
+    chiefs = sorted(month_report.choices.chief_officers, key=lambda person: person.pk)
     targets += [
         _period_report_target(
             plan,
@@ -271,7 +276,7 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
             filters=ReportFilters(chief_officer=chief.pk),
             stamp=stamp,
         )
-        for chief in chiefs.order_by("pk")
+        for chief in chiefs
     ]
     pack = pdf_target(plan=plan, kind=Kind.SCRUTINY, quarter=period.month)
     if pack.storage_name is not None:

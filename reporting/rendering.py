@@ -292,6 +292,10 @@ XLSX_COLUMNS = [
     ("Progress", 60),
     ("Risk", 40),
     ("Exceptions", 30),
+    # Where amendments moved the plan finish: the one first agreed, and how many times
+    # it was changed by the month's end (blank where it never moved).
+    ("Baseline finish", 12),
+    ("Finish revisions", 10),
 ]
 
 
@@ -299,6 +303,13 @@ def _direction_words(update) -> str:
     if not update or not update.direction_arrow:
         return ""
     return f"{update.direction_arrow} {update.direction_words}"
+
+
+def _this_month_status(item) -> str:
+    if item.is_withdrawn:
+        return item.withdrawn_label
+    this = item.this_month
+    return this.status.label if this and this.status else ""
 
 
 def report_xlsx(report: PeriodReport) -> bytes:
@@ -324,6 +335,7 @@ def report_xlsx(report: PeriodReport) -> bytes:
             for item in [block.action, *block.milestones]:
                 row_number += 1
                 this, last = item.this_month, item.last_month
+                revised = item.plan_finish_revised
                 values = [
                     recs,
                     item.number,
@@ -331,7 +343,7 @@ def report_xlsx(report: PeriodReport) -> bytes:
                     item.own_text if item.kind == "milestone" else item.text,
                     last.status.label if last and last.status else "",
                     _direction_words(last),
-                    this.status.label if this and this.status else "",
+                    _this_month_status(item),
                     _direction_words(this),
                     item.plan_start,
                     item.plan_finish,
@@ -343,6 +355,8 @@ def report_xlsx(report: PeriodReport) -> bytes:
                     this.risk if this else "",
                     # Why the row is an exception (red, overdue, deteriorating, slipped).
                     "; ".join(item.reasons),
+                    revised.baseline if revised else None,
+                    revised.revisions if revised else None,
                 ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row_number, column=column)

@@ -2,11 +2,12 @@
 
 - `items`: the pieces every report shares (items, actions, periods, people), the loading
   and the rules of complete, overdue and exceptions (its docstring states them).
+- `register`: the month's register of amendments, as the summary report lists it.
 - `period`: the summary, progress, chief officer and exceptions reports of one period.
 - `dashboard`: the month series, and the dashboard built from it.
 - `scrutiny`: the quarter's scrutiny pack.
 
-Imports run one way: items ← period ← dashboard ← scrutiny.
+Imports run one way: items ← register ← period ← dashboard ← scrutiny.
 """
 
 from .dashboard import Dashboard, MonthCounts, OfficerRow, dashboard_build
@@ -20,6 +21,7 @@ from .items import (
     ReportError,
     ReportFilters,
     ReportItem,
+    Revised,
     UpdateView,
     people_label,
     period_for_plan,
@@ -34,7 +36,8 @@ from .period import (
     status_counts,
     summary_lists,
 )
-from .scrutiny import ScrutinyPack, scrutiny_pack_build
+from .register import RegisterEntry, register_entries
+from .scrutiny import ScrutinyPack, SlippageRow, scrutiny_pack_build
 
 __all__ = [
     "ActionBlock",
@@ -48,10 +51,13 @@ __all__ = [
     "Person",
     "RecommendationGroup",
     "RecommendationRef",
+    "RegisterEntry",
     "ReportError",
     "ReportFilters",
     "ReportItem",
+    "Revised",
     "ScrutinyPack",
+    "SlippageRow",
     "StatusCount",
     "SummaryLists",
     "UpdateView",
@@ -59,6 +65,7 @@ __all__ = [
     "people_label",
     "period_for_plan",
     "period_report_build",
+    "register_entries",
     "report_rows_stamp",
     "scrutiny_pack_build",
     "status_counts",

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from actionplans.models import ActionPlan, ReportingPeriod, StatusOption
+from lib import months
 
 from .items import (
     ActionBlock,
@@ -29,6 +30,9 @@ class MonthCounts:
     complete: int
     overdue: int
     total: int
+    # Units that slipped in the month: worse than the month before, or their plan
+    # finish moved later (ReportItem.has_slipped).
+    slipped: int = 0
 
     def count_for(self, label: str) -> int:
         return next((c.this_month for c in self.counts if c.label == label), 0)
@@ -64,15 +68,22 @@ class Dashboard(_OneMonthReport):
 def _month_series(
     rows: _PlanRows, periods: list[ReportingPeriod], plan_slug: str
 ) -> tuple[list[MonthCounts], dict[int, list[ActionBlock]]]:
-    """Counts by status, complete and overdue units for each period (one query)."""
-    updates = _updates_for(periods, rows.statuses)
+    """Counts by status, complete, overdue and slipped units for each period (one query:
+    the updates of the periods and of the month before each, for its slips)."""
+    wanted = {p.month for p in periods} | {
+        months.month_previous(p.month) for p in periods
+    }
+    read = [p for p in rows.periods if p.month in wanted]
+    refs = {p.month: _period_ref(p) for p in read}
+    updates = _updates_for(read, rows.statuses)
     statuses = list(rows.statuses.values())
     series, blocks_by_period = [], {}
     contexts = _action_contexts(rows, plan_slug)
     for period_row in periods:
-        period = _period_ref(period_row)
-        blocks = _items(rows, updates, period, None, plan_slug, contexts)
-        units = [unit for block in blocks for unit in block.units]
+        period = refs[period_row.month]
+        previous = refs.get(months.month_previous(period.month))
+        blocks = _items(rows, updates, period, previous, plan_slug, contexts)
+        units = [unit for block in blocks for unit in block.units_in_plan]
         blocks_by_period[period.pk] = blocks
         series.append(
             MonthCounts(
@@ -81,6 +92,7 @@ def _month_series(
                 complete=sum(1 for u in units if u.is_complete),
                 overdue=sum(1 for u in units if u.is_overdue),
                 total=len(units),
+                slipped=sum(1 for u in units if u.has_slipped),
             )
         )
     return series, blocks_by_period
@@ -105,7 +117,7 @@ def dashboard_build(
             row = officers.setdefault(
                 person.pk, OfficerRow(person, [0] * len(labels), 0)
             )
-            for unit in block.units:
+            for unit in block.units_in_plan:
                 row.counts[labels.index(unit.status_label)] += 1
                 row.total += 1
     return Dashboard(

@@ -16,6 +16,11 @@ The rules (see DOMAIN.md):
   is on or before P's last day.
 - The dated unit of the summary lists and counts is the milestone where an action has
   milestones ("4.2 (b)"), else the action.
+- A row shows the agreed values in force at the end of the report's month: the current
+  ones, less every approved amendment in force from a later month (ItemRecord.at). So a
+  closed month's report never changes, and an open month's shows the current agreement.
+- An item added by an amendment after the month is not in its reports; an item withdrawn
+  by the month is shown as withdrawn and leaves the counts, lists and exceptions.
 """
 
 import datetime
@@ -29,7 +34,9 @@ from django.urls import reverse
 from actionplans.models import (
     Action,
     ActionPlan,
+    Amendment,
     Direction,
+    ItemRecord,
     Milestone,
     Officer,
     ProgressUpdate,
@@ -37,6 +44,7 @@ from actionplans.models import (
     StatusOption,
     UpdateShown,
 )
+from actionplans.models.amendments import AMENDED_OFFICERS, WRITTEN_AS, revised_times
 from actionplans.rules import UnitDates, status_has_slipped
 from lib import months
 from recommendations.models import Recommendation
@@ -185,9 +193,29 @@ class UpdateView(UpdateShown):
         return self.direction_arrow
 
 
+@dataclass(frozen=True)
+class Revised:
+    """A plan date whose baseline differs from the value in force at the month's end."""
+
+    baseline: datetime.date | None
+    baseline_label: str
+    revisions: int  # the approved changes in force by the month's end
+    latest_reason: str
+
+    @property
+    def note(self) -> str:
+        """ "was Jun 2009; revised twice", written after the date in force."""
+        return (
+            f"was {self.baseline_label or 'not set'}; {revised_times(self.revisions)}"
+        )
+
+
 @dataclass
 class ReportItem:
-    """An action or a milestone, with its updates for the period and the month before."""
+    """An action or a milestone, with its updates for the period and the month before.
+
+    Its wording, dates and officers are those agreed at the end of the period's month.
+    """
 
     kind: str  # "action" or "milestone"
     pk: int
@@ -214,6 +242,29 @@ class ReportItem:
     is_complete: bool = False
     is_overdue: bool = False
     reasons: list[str] = field(default_factory=list)
+    plan_start_revised: Revised | None = None
+    plan_finish_revised: Revised | None = None
+    # "Finish moved from May 2009 to Dec 2009": moved later by a change in force from
+    # this month (`ItemRecord.moved_later`), else "".
+    finish_moved: str = ""
+    # Withdrawn by the month: still shown in the progress table, but no longer counted.
+    is_withdrawn: bool = False
+    merged_into: str = ""  # the number of the action it was merged into
+
+    @property
+    def withdrawn_label(self) -> str:
+        """ "Withdrawn", or "Withdrawn: merged into 3.4"; "" while in the plan."""
+        if not self.is_withdrawn:
+            return ""
+        if self.merged_into:
+            return f"Withdrawn: merged into {self.merged_into}"
+        return "Withdrawn"
+
+    @property
+    def has_slipped(self) -> bool:
+        """Worse than last month, or its plan finish moved later in the month."""
+        last = self.last_month.status if self.last_month else None
+        return bool(self.finish_moved) or status_has_slipped(last=last, now=self.status)
 
     @property
     def status(self) -> StatusOption | None:
@@ -253,6 +304,11 @@ class ActionBlock:
         """The dated units: the milestones shown, or the action when it has none."""
         return self.milestones if self.has_milestones else [self.action]
 
+    @property
+    def units_in_plan(self) -> list[ReportItem]:
+        """The dated units the counts and lists read: not those withdrawn."""
+        return [unit for unit in self.units if not unit.is_withdrawn]
+
 
 @dataclass
 class RecommendationGroup:
@@ -264,15 +320,54 @@ class RecommendationGroup:
 # Loading (a fixed number of queries)
 
 
+# An item no approved amendment changed.
+_UNCHANGED = ItemRecord([])
+
+
 @dataclass
 class _PlanRows:
     periods: list[ReportingPeriod]
     statuses: dict[int, StatusOption]
     actions: list[Action]
+    # Each item's approved changes, keyed ("action" | "milestone", pk).
+    records: dict[tuple[str, int], ItemRecord]
+    # Everyone the rows name, or their changes or the register do, by officer pk.
+    people: dict[int, Person]
+    # The month's register of amendments (Amendment.objects.of_month), when asked for.
+    register: list[Amendment] = field(default_factory=list)
+
+    def record(self, kind: str, pk: int) -> ItemRecord:
+        return self.records.get((kind, pk), _UNCHANGED)
 
 
-def _plan_rows(plan: ActionPlan) -> _PlanRows:
-    """Six queries: periods, statuses, actions and their recommendations, officers, milestones."""
+def _item_records(approved: list[Amendment]) -> dict[tuple[str, int], ItemRecord]:
+    by_item: dict[tuple[str, int], list[Amendment]] = {}
+    for amendment in approved:
+        key = amendment.record_key
+        if key is not None:
+            by_item.setdefault(key, []).append(amendment)
+    return {key: ItemRecord(amendments) for key, amendments in by_item.items()}
+
+
+def _officer_ids_named(amendments: list[Amendment]) -> set[int]:
+    """The officers an amendment's changes or request name (lists of ids)."""
+    ids: set[int] = set()
+    for amendment in amendments:
+        for name in AMENDED_OFFICERS:
+            change = amendment.changes.get(name) or {}
+            ids.update(change.get("from") or [])
+            ids.update(change.get("to") or [])
+            ids.update(amendment.proposed.get(name) or [])
+    return ids
+
+
+def _plan_rows(
+    plan: ActionPlan, *, register_month: datetime.date | None = None
+) -> _PlanRows:
+    """Nine queries: periods, statuses, actions, their recommendations, leads and chief
+    officers, milestones and their leads, and the approved amendments; one more for the
+    month's register when asked for, and one for the officers that only amendments name
+    (former leads, proposed ones), when there are any."""
     periods = list(plan.periods.order_by("month"))
     statuses = {status.pk: status for status in plan.statuses.order_by("order", "pk")}
     actions = list(
@@ -290,7 +385,35 @@ def _plan_rows(plan: ActionPlan) -> _PlanRows:
         )
         .order_by("sort_key", "pk")
     )
-    return _PlanRows(periods=periods, statuses=statuses, actions=actions)
+    approved = list(Amendment.objects.filter(plan=plan).approved())
+    register = []
+    if register_month is not None:
+        register = list(
+            Amendment.objects.filter(plan=plan)
+            .of_month(register_month)
+            .select_related("action", "milestone__action")
+        )
+    people = {
+        officer.pk: _person(officer)
+        for action in actions
+        for officer in [
+            *action.leads.all(),
+            *action.chief_officers.all(),
+            *(o for m in action.milestones.all() for o in m.leads.all()),
+        ]
+    }
+    # Former officers of the items, or those a request proposes.
+    missing = _officer_ids_named(approved + register) - people.keys()
+    if missing:
+        people |= {o.pk: _person(o) for o in Officer.objects.filter(pk__in=missing)}
+    return _PlanRows(
+        periods=periods,
+        statuses=statuses,
+        actions=actions,
+        records=_item_records(approved),
+        people=people,
+        register=register,
+    )
 
 
 def _updates_for(
@@ -352,11 +475,12 @@ def _history_sum_and_count(rows: QuerySet) -> list[Subquery]:
 def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -> str:
     """A digest that changes with every write to a row the reports of these months read.
 
-    The reports read the plan, its statuses, actions, milestones, recommendations and
-    officers (`_plan_rows`), and the periods and updates of each month and of the month
-    before (`_updates_for`). Every write to those rows, many-to-many changes included,
-    adds a history row, so the sum and the number of their history ids change with every
-    write and deletion, whatever the clocks say and in whatever order transactions commit.
+    The reports read the plan, its statuses, actions, milestones, recommendations,
+    officers and amendments (`_plan_rows`), and the periods and updates of each month and
+    of the month before (`_updates_for`). Every write to those rows, many-to-many changes
+    included, adds a history row, so the sum and the number of their history ids change
+    with every write and deletion, whatever the clocks say and in whatever order
+    transactions commit.
     Any officer deleted anywhere counts too (their links to actions go without a trace).
 
     One query. Take it before reading the rows: a write landing in between then changes
@@ -385,6 +509,9 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
         ),
         ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
         ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
+        # Every request and decision: a closed month's register, and its values in
+        # force, are read from them.
+        Amendment.history.filter(plan_id=plan.pk),
     ]
     values = {
         f"h{index}": expression
@@ -468,7 +595,7 @@ def period_for_plan(
 
 @dataclass
 class _ActionContext:
-    """What an action's rows share: its recommendations, officers and page."""
+    """What an action's rows share: its recommendations, officers, page and records."""
 
     action: Action
     recommendations: list[RecommendationRef]
@@ -477,59 +604,180 @@ class _ActionContext:
     url: str
     # Each milestone's own leads, where they differ from the action's.
     milestone_leads: dict[int, list[Person]]
+    record: ItemRecord
+    milestone_records: dict[int, ItemRecord]
+    people: dict[int, Person]
+    merged_into: str  # the number of the action it is merged into, if it is
+
+
+@dataclass(frozen=True)
+class _Agreed:
+    """An item's agreed wording, dates and officers in force at the end of a month."""
+
+    text: str
+    success_criteria: str
+    plan_start: datetime.date | None
+    plan_start_text: str
+    plan_finish: datetime.date | None
+    plan_finish_text: str
+    leads: list[Person]
+    chief_officers: list[Person]
+
+
+def _people_at(
+    record: ItemRecord,
+    name: str,
+    current: list[Person],
+    month: datetime.date,
+    people: dict[int, Person],
+) -> list[Person]:
+    """The officers in force at the month's end (changes record them as sorted ids)."""
+    ids = sorted(person.pk for person in current)
+    agreed = record.at(name, ids, month)
+    if agreed == ids:
+        return current
+    found = [people[pk] for pk in agreed if pk in people]
+    # In the order the prefetched officers come in (Officer.Meta.ordering).
+    return sorted(found, key=lambda person: (person.short_name, person.role))
+
+
+def _agreed_at(
+    item: Action | Milestone,
+    record: ItemRecord,
+    month: datetime.date,
+    people: dict[int, Person],
+    *,
+    leads: list[Person],
+    chief_officers: list[Person],
+) -> _Agreed:
+    def at(name: str):
+        return record.at(name, getattr(item, name), month)
+
+    return _Agreed(
+        text=at("text"),
+        success_criteria=at("success_criteria"),
+        plan_start=at("plan_start"),
+        plan_start_text=at("plan_start_text"),
+        plan_finish=at("plan_finish"),
+        plan_finish_text=at("plan_finish_text"),
+        leads=_people_at(record, "leads", leads, month, people),
+        chief_officers=_people_at(
+            record, "chief_officers", chief_officers, month, people
+        ),
+    )
+
+
+def _revised(
+    record: ItemRecord,
+    name: str,
+    item: Action | Milestone,
+    agreed: datetime.date | None,
+    month: datetime.date,
+) -> Revised | None:
+    """A plan date's baseline beside the value in force at the month's end, where they
+    differ (then at least one change is in force by the month)."""
+    baseline = record.baseline(name, getattr(item, name))
+    if baseline == agreed:
+        return None
+    written = WRITTEN_AS[name]
+    latest = record.latest(name, month=month)
+    return Revised(
+        baseline=baseline,
+        baseline_label=_date_label(
+            baseline, record.baseline(written, getattr(item, written))
+        ),
+        revisions=record.revisions(name, by=month),
+        latest_reason=latest.reason if latest else "",
+    )
+
+
+def _finish_moved_reason(
+    record: ItemRecord, item: Action | Milestone, month: datetime.date, to_label: str
+) -> str:
+    moved = record.moved_later("plan_finish", item.plan_finish, month)
+    if moved is None:
+        return ""
+    was_text = record.at(
+        "plan_finish_text", item.plan_finish_text, months.month_previous(month)
+    )
+    return f"Finish moved from {_date_label(moved[0], was_text)} to {to_label}"
 
 
 def _report_item(
     item: Action | Milestone,
     kind: str,
     shared: _ActionContext,
+    action_agreed: _Agreed,
     updates: dict[tuple[int, str, int], UpdateView],
     period: PeriodRef,
     previous: PeriodRef | None,
 ) -> ReportItem:
+    month = period.month
     this = updates.get((period.pk, kind, item.pk))
     this_status = this.status if this else None
     last = updates.get((previous.pk, kind, item.pk)) if previous else None
     finish, finish_label = _effective_finish(item, this, period)
     action = shared.action
     if kind == "milestone":
+        record = shared.milestone_records.get(item.pk, _UNCHANGED)
+        agreed = _agreed_at(
+            item,
+            record,
+            month,
+            shared.people,
+            leads=shared.milestone_leads[item.pk],
+            chief_officers=[],
+        )
         number = f"{action.number} {item.label}".strip()
-        own_leads = shared.milestone_leads[item.pk]
         values = {
             "label": item.label,
             "aim": "",
-            "text": item.text or action.text,
-            "own_text": item.text,
-            "leads": own_leads or shared.leads,
-            "own_leads": own_leads,
+            "text": agreed.text or action_agreed.text,
+            "own_text": agreed.text,
+            "leads": agreed.leads or action_agreed.leads,
+            "own_leads": agreed.leads,
         }
+        # A withdrawn action's milestones go with it.
+        withdrawn = item.is_withdrawn_by(month) or action.is_withdrawn_by(month)
     else:
+        record, agreed = shared.record, action_agreed
         number = action.number
         values = {
             "label": "",
             "aim": action.aim,
-            "text": action.text,
-            "own_text": action.text,
-            "leads": shared.leads,
-            "own_leads": shared.leads,
+            "text": agreed.text,
+            "own_text": agreed.text,
+            "leads": agreed.leads,
+            "own_leads": agreed.leads,
         }
+        withdrawn = action.is_withdrawn_by(month)
+    plan_finish_label = _date_label(agreed.plan_finish, agreed.plan_finish_text)
     report_item = ReportItem(
         kind=kind,
         pk=item.pk,
         action_pk=action.pk,
         number=number,
-        success_criteria=item.success_criteria,
-        plan_start=item.plan_start,
-        plan_finish=item.plan_finish,
+        success_criteria=agreed.success_criteria,
+        plan_start=agreed.plan_start,
+        plan_finish=agreed.plan_finish,
         actual_finish=finish,
-        plan_start_label=_date_label(item.plan_start, item.plan_start_text),
-        plan_finish_label=_date_label(item.plan_finish, item.plan_finish_text),
+        plan_start_label=_date_label(agreed.plan_start, agreed.plan_start_text),
+        plan_finish_label=plan_finish_label,
         actual_finish_label=finish_label,
-        chief_officers=shared.chief_officers,
+        chief_officers=action_agreed.chief_officers,
         recommendations=shared.recommendations,
         this_month=this,
         last_month=last,
         url=shared.url,
+        plan_start_revised=_revised(
+            record, "plan_start", item, agreed.plan_start, month
+        ),
+        plan_finish_revised=_revised(
+            record, "plan_finish", item, agreed.plan_finish, month
+        ),
+        finish_moved=_finish_moved_reason(record, item, month, plan_finish_label),
+        is_withdrawn=withdrawn,
+        merged_into=shared.merged_into if withdrawn else "",
         **values,
     )
     dates = report_item.dates
@@ -541,6 +789,7 @@ def _report_item(
 
 def _action_contexts(rows: _PlanRows, plan_slug: str) -> list[_ActionContext]:
     """What every month's rows of each action share, built once per report."""
+    numbers = {action.pk: action.number for action in rows.actions}
     return [
         _ActionContext(
             action=action,
@@ -555,6 +804,13 @@ def _action_contexts(rows: _PlanRows, plan_slug: str) -> list[_ActionContext]:
                 milestone.pk: [_person(officer) for officer in milestone.leads.all()]
                 for milestone in action.milestones.all()
             },
+            record=rows.record("action", action.pk),
+            milestone_records={
+                milestone.pk: rows.record("milestone", milestone.pk)
+                for milestone in action.milestones.all()
+            },
+            people=rows.people,
+            merged_into=numbers.get(action.superseded_by_id, ""),
         )
         for action in rows.actions
     ]
@@ -568,14 +824,31 @@ def _items(
     plan_slug: str,
     contexts: list[_ActionContext] | None = None,
 ) -> list[ActionBlock]:
+    """The month's action blocks: the items added to the plan by then, as agreed."""
     blocks = []
+    month = period.month
     for shared in contexts or _action_contexts(rows, plan_slug):
         action = shared.action
+        if not action.is_added_by(month):
+            continue
+        action_agreed = _agreed_at(
+            action,
+            shared.record,
+            month,
+            shared.people,
+            leads=shared.leads,
+            chief_officers=shared.chief_officers,
+        )
         milestones = [
-            _report_item(milestone, "milestone", shared, updates, period, previous)
+            _report_item(
+                milestone, "milestone", shared, action_agreed, updates, period, previous
+            )
             for milestone in action.milestones.all()
+            if milestone.is_added_by(month)
         ]
-        action_item = _report_item(action, "action", shared, updates, period, previous)
+        action_item = _report_item(
+            action, "action", shared, action_agreed, updates, period, previous
+        )
         if milestones:
             # The milestones are the dated units: the action row is their heading, and
             # is an exception only through them (its own dates span theirs).
@@ -596,6 +869,8 @@ _DETERIORATING_REASON = f"{_DETERIORATING.words.capitalize()} {_DETERIORATING.ar
 
 def _exception_reasons(item: ReportItem) -> list[str]:
     """Why the item belongs in the exceptions report (empty when it does not)."""
+    if item.is_withdrawn:
+        return []
     reasons = []
     status = item.status
     if status is not None and status.is_exception:
@@ -607,4 +882,6 @@ def _exception_reasons(item: ReportItem) -> list[str]:
     last = item.last_month.status if item.last_month else None
     if status_has_slipped(last=last, now=status):
         reasons.append(f"Slipped from {last.label}")
+    if item.finish_moved:
+        reasons.append(item.finish_moved)
     return reasons

@@ -2,7 +2,7 @@
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from actionplans.models import ActionPlan, StatusOption
 from lib import months
@@ -26,6 +26,7 @@ from .items import (
     period_for_plan,
     report_rows_stamp,
 )
+from .register import RegisterEntry, register_entries
 
 
 @dataclass
@@ -96,6 +97,8 @@ class PeriodReport(_OneMonthReport):
     counts: list[StatusCount]
     unit_total: int
     chief_officer: Person | None = None
+    # The month's register of amendments, as at the month's end.
+    register: list[RegisterEntry] = field(default_factory=list)
     # What the rows read looked like (`report_rows_stamp`): part of a closed month's
     # storage key, so that any change to them makes the report again.
     rows_stamp: str = ""
@@ -119,7 +122,8 @@ class PeriodReport(_OneMonthReport):
 
     @property
     def units(self) -> list[ReportItem]:
-        return [unit for block in self.blocks for unit in block.units]
+        """The dated units in the plan (the counts' and lists'): not those withdrawn."""
+        return [unit for block in self.blocks for unit in block.units_in_plan]
 
     @property
     def last_counts_line(self) -> str:
@@ -252,8 +256,9 @@ def period_report_build(
     month: datetime.date | None = None,
     filters: ReportFilters | None = None,
 ) -> PeriodReport:
-    """The context of a period report: ten queries whatever the size of the plan
-    (one more to find the default month)."""
+    """The context of a period report: twelve queries whatever the size of the plan
+    (one more to find the default month, and one more for any officers that only the
+    plan's amendments name)."""
     if kind not in Kind.PERIOD_REPORTS:
         raise ReportError(f"Unknown report {kind!r}.")
     filters = filters or ReportFilters()
@@ -261,7 +266,7 @@ def period_report_build(
         month = period_for_plan(plan=plan, month=None).month
     # Taken before the rows are read (see report_rows_stamp).
     stamp = report_rows_stamp(plan=plan, report_months=[month])
-    rows = _plan_rows(plan)
+    rows = _plan_rows(plan, register_month=month)
     period_row = period_for_plan(plan=plan, month=month, periods=rows.periods)
     period = _period_ref(period_row)
     previous_month = months.month_add(period.month, -1)
@@ -286,7 +291,7 @@ def period_report_build(
     blocks = _filter_blocks(
         all_blocks, filters, exceptions_only=kind == Kind.EXCEPTIONS
     )
-    units = [unit for block in blocks for unit in block.units]
+    units = [unit for block in blocks for unit in block.units_in_plan]
     next_month = months.month_add(period.month, 1)
     return PeriodReport(
         plan=plan,
@@ -302,6 +307,7 @@ def period_report_build(
         counts=status_counts(units, statuses, has_previous=previous is not None),
         unit_total=len(units),
         chief_officer=chief_officer,
+        register=register_entries(rows, period),
         rows_stamp=stamp,
     )
 

@@ -12,6 +12,47 @@ from .items import Kind, PeriodRef, ReportFilters, _plan_rows, report_rows_stamp
 from .period import PeriodReport, period_report_build
 
 
+@dataclass(frozen=True)
+class SlippageRow:
+    """An item whose plan finish in force at the quarter's end is later than agreed at
+    first (its baseline)."""
+
+    number: str
+    baseline_label: str
+    current_label: str
+    months_slipped: int
+    revisions: int
+    latest_reason: str
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def slippage_rows(report: PeriodReport) -> list[SlippageRow]:
+    """The items of the report's month (in the plan) whose plan finish has slipped
+    beyond its baseline, in the report's order."""
+    rows = []
+    for block in report.blocks:
+        for item in [block.action, *block.milestones]:
+            revised = item.plan_finish_revised
+            if item.is_withdrawn or revised is None or revised.baseline is None:
+                continue
+            if item.plan_finish is None or item.plan_finish <= revised.baseline:
+                continue
+            rows.append(
+                SlippageRow(
+                    number=item.number,
+                    baseline_label=revised.baseline_label,
+                    current_label=item.plan_finish_label,
+                    months_slipped=_months_between(revised.baseline, item.plan_finish),
+                    revisions=revised.revisions,
+                    latest_reason=revised.latest_reason,
+                )
+            )
+    return rows
+
+
 @dataclass
 class ScrutinyPack:
     plan: ActionPlan
@@ -23,6 +64,8 @@ class ScrutinyPack:
     kind: str = Kind.SCRUTINY
     filters: ReportFilters = field(default_factory=ReportFilters)
     rows_stamp: str = ""  # as PeriodReport.rows_stamp, over the quarter's months
+    # Items whose plan finish at the quarter's last reported month is past its baseline.
+    slippage: list[SlippageRow] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -75,4 +118,5 @@ def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> Scrutiny
         months=series,
         status_labels=labels,
         rows_stamp=stamp,
+        slippage=slippage_rows(report) if report else [],
     )
