@@ -61,6 +61,35 @@ def field_label(kind: str, name: str) -> str:
     return name.replace("_", " ")
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One field of an amendment: its label, the agreed value and the file's, as shown."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ImportAmendment:
+    """A difference between the file and an item's agreed values, which the import
+    records as an approved amendment (one per item and kind of amendment)."""
+
+    number: str
+    kind: str
+    differences: tuple[Difference, ...]
+
+    def __str__(self) -> str:
+        changes = "; ".join(
+            f"{d.label} {_short(d.old)} → {_short(d.new)}" for d in self.differences
+        )
+        return f"{self.number} {changes}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class ImportResult:
     """What an import would do (preview) or did (confirm), and every problem found."""
@@ -71,6 +100,8 @@ class ImportResult:
     report: LoadReport | None = None
     officers: list[OfficerMatch] = field(default_factory=list)
     not_in_file: list[str] = field(default_factory=list)
+    # The agreed values the file changes, recorded as approved amendments.
+    amendments: list[ImportAmendment] = field(default_factory=list)
     plan: ActionPlan | None = None
     saved: bool = False
     seconds: float = 0.0
@@ -126,6 +157,8 @@ class ImportResult:
         for kind, row, labels in self.changed_rows():
             if kind in PREVIEW_KINDS:
                 lines.append(f"CHANGED {kind} {row}: {', '.join(labels)}")
+        for amendment in self.amendments:
+            lines.append(f"AMENDMENT {amendment}")
         for match in self.officers:
             if match.how != "existing":
                 lines.append(

@@ -5,18 +5,24 @@ fixtures/SCHEMA.md) → actionplans.loading.PlanLoader. The preview runs the loa
 transaction that is rolled back and shows its LoadReport (results.py); the confirmed import
 runs it in one transaction. Any error, found while reading or while loading, means nothing
 is written.
+
+Re-importing a plan does not move an existing action's or milestone's agreed values (its
+plan dates, wording and officers, actionplans.models.amendments) silently: the loader
+holds each difference back, and the import records it as an amendment approved by the
+uploader (amendments.services.amendment_record_approved), in the same transaction. The
+preview lists them. A first import, which creates the items, records none.
 """
 
 import datetime
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -24,12 +30,22 @@ from actionplans.loading import LoadReport, PlanLoader
 from actionplans.models import (
     Action,
     ActionPlan,
+    Amendment,
     Milestone,
     ProgressUpdate,
     ReportingPeriod,
 )
+from actionplans.models.amendments import (
+    AMENDED_DATES,
+    AMENDED_OFFICERS,
+    AMENDED_WORDING,
+    WRITTEN_AS,
+)
 from actionplans.rules import update_values_problems
 from actionplans.services import DEFAULT_STATUS_SCHEME
+from amendments.services import AmendmentInvalid, amendment_record_approved
+from lib.months import plan_date_label
+from lib.text import is_blank
 from recommendations.models import Inspection, Recommendation
 
 from .columns import COLUMN_NAMES
@@ -37,7 +53,7 @@ from .document import NewPlan, plan_document
 from .layouts import Layout, ParsedPlan, Problem, plan_parse
 from .models import UPLOAD_FOLDER, Upload, UploadChanged
 from .reading import SpreadsheetError, spreadsheet_read, text_clean
-from .results import ImportResult
+from .results import Difference, ImportAmendment, ImportResult, field_label
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +236,11 @@ def _run(
     try:
         with transaction.atomic():
             loaded = loader.load(plan_data=plan_data, actions_data=actions_data)
+            result.amendments = [_summary(d) for d in loader.differences.values()]
+            result.problems.extend(_kept_problems(loader, parsed))
+            result.problems.extend(
+                _amendments_record(loader, parsed, filename=filename, user=user)
+            )
             result.problems.extend(
                 _conflict_problems(loader.conflicts, parsed, this_month)
             )
@@ -271,6 +292,13 @@ class _ImportLoader(PlanLoader):
     lead's form opened before the import refuses to overwrite it. Values longer than their
     field allows are recorded in `too_long` (and cut, so that the rest of the file can
     still be checked); the service refuses the import for them.
+
+    Into an existing plan, an existing action's or milestone's agreed values (plan dates,
+    wording, officers) are not written: each difference is held in `differences`, one per
+    item and kind of amendment, for the service to record as an amendment. A date's text
+    as written moves with its date (it is written once the amendment is recorded). A
+    blank the amendments' rules do not allow (no lead, no wording) leaves the agreed value
+    as it is, and is recorded in `kept`, which the service reports as a warning.
     """
 
     def __init__(self, *, plan: ActionPlan | None, **kwargs):
@@ -278,6 +306,8 @@ class _ImportLoader(PlanLoader):
         self.existing_plan = plan
         self.conflicts: list[tuple[ProgressUpdate, list[str], dict[str, Any]]] = []
         self.too_long: list[_TooLong] = []
+        self.differences: dict[tuple[type, int, str], _Difference] = {}
+        self.kept: list[tuple[Action | Milestone, str]] = []
         # Updates this load created or changed, to be checked as the update form would.
         self.written_updates: list[ProgressUpdate] = []
         self._finish_changed: set[tuple[type, int]] = set()
@@ -324,7 +354,118 @@ class _ImportLoader(PlanLoader):
                 != existing.actual_finish
             ):
                 self._finish_changed.add((model, existing.pk))
+            if model in (Action, Milestone) and self.existing_plan is not None:
+                return self._item_upsert(existing, values)
         return super().upsert(model, lookup=lookup, values=values)
+
+    def _item_upsert(
+        self, item: Action | Milestone, values: dict[str, Any]
+    ) -> Action | Milestone:
+        """Bring an existing item in line with the file, holding back the differences
+        of its agreed dates and wording (with their texts as written) as amendments."""
+        kept = dict(values)
+        held = set()
+        for name in [*AMENDED_DATES, *AMENDED_WORDING]:
+            if name not in values or values[name] == getattr(item, name):
+                continue
+            del kept[name]
+            if name == "text" and is_blank(values[name]):
+                self.kept.append((item, name))
+                continue
+            difference = self._difference(item, name, values[name])
+            held.add(name)
+            written = WRITTEN_AS.get(name)
+            if written in values:
+                difference.written[name] = kept.pop(written)
+                if values[written] != getattr(item, written):
+                    held.add(written)
+        changed = [name for name, value in kept.items() if getattr(item, name) != value]
+        for name in changed:
+            setattr(item, name, kept[name])
+        if changed:
+            self.save_row(item)
+        self.report.record(item, [n for n in values if n in held or n in changed])
+        return item
+
+    def _difference(
+        self, item: Action | Milestone, name: str, new: Any
+    ) -> "_Difference":
+        kind = _KIND_OF[name]
+        key = (type(item), item.pk, kind)
+        difference = self.differences.setdefault(key, _Difference(item, kind))
+        old = getattr(item, name)
+        difference.old[name] = list(old.all()) if name in AMENDED_OFFICERS else old
+        difference.new[name] = new
+        return difference
+
+    def set_if_changed(self, manager, objects: Iterable[models.Model]) -> None:
+        name = _OFFICER_RELATIONS.get(manager.through)
+        item = manager.instance
+        if (
+            name is None
+            or self.existing_plan is None
+            or (type(item), item.pk) in self._created
+        ):
+            return super().set_if_changed(manager, objects)
+        wanted = list(objects)
+        if {o.pk for o in wanted} == set(manager.values_list("pk", flat=True)):
+            return None
+        if name == "leads" and not wanted:
+            self.kept.append((item, name))
+            return None
+        self._difference(item, name, wanted)
+        return None
+
+    def record_amendments(
+        self, *, reason: str, board: str
+    ) -> list[tuple["_Difference", dict[str, str]]]:
+        """Record every difference as an approved amendment; return those refused, with
+        the amendments' errors by field. A refused one writes nothing."""
+        refused = []
+        for difference in self.differences.values():
+            try:
+                amendment_record_approved(
+                    plan=self.existing_plan,
+                    user=self.user,
+                    item=difference.item,
+                    kind=difference.kind,
+                    proposed=dict(difference.new),
+                    reason=reason,
+                    board=board,
+                )
+            except AmendmentInvalid as exc:
+                refused.append((difference, exc.errors))
+            except IntegrityError as exc:  # a constraint the amendment rules miss
+                refused.append(
+                    (difference, {"__all__": f"It could not be saved: {exc}."})
+                )
+            else:
+                self._agreed(difference)
+        return refused
+
+    def _agreed(self, difference: "_Difference") -> None:
+        """Once its amendment is recorded, the item as the loader holds it takes the new
+        values (so that later checks see them), and a new date its text as written."""
+        item = difference.item
+        texts = []
+        for name, value in difference.new.items():
+            if name in AMENDED_OFFICERS:
+                continue
+            setattr(item, name, value)
+            if name not in WRITTEN_AS:
+                continue
+            # The approval cleared the old date's text; the file's is the new date's,
+            # unless it only restates the date (as _restated).
+            text = difference.written.get(name, "")
+            if value is not None and text == f"{value:%d/%m/%Y}":
+                text = ""
+            setattr(item, WRITTEN_AS[name], text)
+            if text:
+                texts.append(WRITTEN_AS[name])
+        if texts:
+            if self.user is not None:
+                item._history_user = self.user
+            item.save(update_fields=texts)
 
     def _update_values(
         self, existing: ProgressUpdate, lookup: dict[str, Any], values: dict[str, Any]
@@ -367,6 +508,32 @@ class _ImportLoader(PlanLoader):
                 obj.version += 1  # as every other write of an update does
             self.written_updates.append(obj)
         super().save_row(obj)
+
+
+_KIND_OF = (
+    dict.fromkeys(AMENDED_DATES, Amendment.Kind.DATES)
+    | dict.fromkeys(AMENDED_WORDING, Amendment.Kind.WORDING)
+    | dict.fromkeys(AMENDED_OFFICERS, Amendment.Kind.OFFICERS)
+)
+# The officer relations an amendment changes, by their through models.
+_OFFICER_RELATIONS = {
+    Action.leads.through: "leads",
+    Action.chief_officers.through: "chief_officers",
+    Milestone.leads.through: "leads",
+}
+
+
+@dataclass
+class _Difference:
+    """Where the file differs from an existing item's agreed values, for one kind of
+    amendment: the values (as the model holds them) before and as the file has them,
+    and the file's texts as written for the new dates."""
+
+    item: Action | Milestone
+    kind: str
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -413,6 +580,106 @@ def _item_rows(parsed: ParsedPlan) -> dict[str, tuple[str, int]]:
         for milestone in action["milestones"]:
             rows[f"{action['number']} {milestone['label']}"] = milestone["_row"]
     return rows
+
+
+def _amendments_record(
+    loader: _ImportLoader,
+    parsed: ParsedPlan,
+    *,
+    filename: str,
+    user: AbstractBaseUser | None,
+) -> list[Problem]:
+    """Record the loader's differences as approved amendments, decided by the uploader;
+    the problems of those that cannot be recorded, each on its item's row."""
+    if not loader.differences:
+        return []
+    plan = loader.existing_plan
+    if not plan.periods.open().exists():
+        numbers = ", ".join(
+            dict.fromkeys(str(d.item.number) for d in loader.differences.values())
+        )
+        return [
+            Problem(
+                "error",
+                f"The file changes agreed dates, wording or officers ({numbers}). An "
+                "import records such changes as amendments in the plan's open month, "
+                "and no month is open: open the plan's next month, then import the "
+                "file again.",
+            )
+        ]
+    name = (user.get_full_name() or user.get_username()) if user else ""
+    refused = loader.record_amendments(
+        reason=f"imported from {filename}",
+        board=f"Imported by {name}" if name else "Imported",
+    )
+    rows = _item_rows(parsed)
+    problems = []
+    for difference, errors in refused:
+        number = str(difference.item.number)
+        sheet, row = rows.get(number, ("", None))
+        summary = _summary(difference)
+        for name, message in errors.items():
+            at = name if name in difference.new else next(iter(difference.new))
+            problems.append(
+                Problem(
+                    "error",
+                    f"{summary}: the change cannot be recorded as an amendment. "
+                    f"{message}",
+                    sheet=sheet,
+                    row=row,
+                    column=COLUMN_NAMES.get(at, ""),
+                )
+            )
+    return problems
+
+
+def _summary(difference: _Difference) -> ImportAmendment:
+    item = difference.item
+    kind = item._meta.verbose_name
+    return ImportAmendment(
+        number=str(item.number),
+        kind=Amendment.Kind(difference.kind).label,
+        differences=tuple(
+            Difference(
+                label=field_label(kind, name),
+                old=_value_shown(name, difference.old[name]),
+                new=_value_shown(name, value),
+            )
+            for name, value in difference.new.items()
+        ),
+    )
+
+
+def _value_shown(name: str, value: Any) -> str:
+    if name in AMENDED_OFFICERS:
+        return "; ".join(sorted(str(officer) for officer in value)) or "none"
+    if isinstance(value, datetime.date):
+        return plan_date_label(value)
+    return value or "none"
+
+
+def _kept_problems(loader: _ImportLoader, parsed: ParsedPlan) -> list[Problem]:
+    """Warnings for the blanks that left an agreed value as it is."""
+    rows = _item_rows(parsed)
+    problems = []
+    for item, name in loader.kept:
+        number = str(item.number)
+        sheet, row = rows.get(number, ("", None))
+        label = field_label(item._meta.verbose_name, name)
+        problems.append(
+            Problem(
+                "warning",
+                f"{number}: no lead in the file, and an item cannot be left without "
+                "one: its agreed leads are kept."
+                if name == "leads"
+                else f"{number}: no {label} in the file, and an amendment cannot clear "
+                f"it: the agreed {label} is kept.",
+                sheet=sheet,
+                row=row,
+                column=COLUMN_NAMES.get(name, ""),
+            )
+        )
+    return problems
 
 
 def _status_column(period: ReportingPeriod, this_month: datetime.date | None) -> str:

@@ -137,10 +137,12 @@ def plan_import_confirm(request: HttpRequest, upload_id) -> HttpResponse:
         context = {"plan": plan, "upload": upload, "result": result}
         return render(request, "imports/plan_import_preview.html", context, status=400)
     report = result.report
+    amended = len(result.amendments)
     messages.success(
         request,
         f"Imported {upload.filename}: {report.created.total()} rows created, "
-        f"{report.changed.total()} changed, {report.unchanged.total()} unchanged.",
+        f"{report.changed.total()} changed, {report.unchanged.total()} unchanged"
+        + (f"; {amended} amendment(s) recorded." if amended else "."),
     )
     return redirect(result.plan.get_absolute_url())
 
