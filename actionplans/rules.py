@@ -121,9 +121,11 @@ class DatedUnit:
         """Part of the plan in the month: added by then (new items are added by an
         approved amendment) and not withdrawn in or before it. Withdrawn items leave
         the counts and lists of the month they are withdrawn in and of every later one."""
-        return (self.added_in is None or self.added_in <= month) and not (
-            self.is_withdrawn_by(month)
-        )
+        return self.is_added_by(month) and not self.is_withdrawn_by(month)
+
+    def is_added_by(self, month: datetime.date) -> bool:
+        """Added to the plan by the month: in it, or withdrawn from it since."""
+        return self.added_in is None or self.added_in <= month
 
     def is_withdrawn_by(self, month: datetime.date) -> bool:
         return self.withdrawn_in is not None and self.withdrawn_in <= month

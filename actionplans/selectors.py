@@ -18,6 +18,7 @@ from .models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from .models.amendments import revised_times
 
 
 def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
@@ -97,10 +98,10 @@ class Revised:
 
     @property
     def times(self) -> str:
-        return {1: "once", 2: "twice"}.get(self.revisions, f"{self.revisions} times")
+        return revised_times(self.revisions).removeprefix("revised ")
 
     def __str__(self) -> str:
-        return f"was {self.was}; revised {self.times}"
+        return f"was {self.was}; {revised_times(self.revisions)}"
 
 
 _REVISED_FIELDS = ["plan_start", "plan_finish", "text", "success_criteria"]

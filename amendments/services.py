@@ -284,6 +284,13 @@ def _apply(amendment: Amendment, *, user, month: datetime.date) -> None:
         item.withdrawn_in = month
         if kind == Kind.MERGE:
             item.superseded_by = values["superseded_by"]
+        if isinstance(item, Action):
+            # Its milestones go with it: nothing of a withdrawn action is reported on.
+            for milestone in item.milestones.filter(withdrawn_in__isnull=True):
+                milestone.withdrawn_in = month
+                milestone._history_user = user
+                milestone._change_reason = _reason_for_history(amendment)
+                milestone.save()
     item = _save_item(amendment, item, values, user=user, month=month)
     for name in AMENDED_OFFICERS:
         if name in values and kind == Kind.OFFICERS:

@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lib import limits
+from lib import limits, months
 
 # The fields an amendment may change, on actions and milestones. A date's "as written"
 # text (plan_finish_text) is cleared when its date changes and restored with it.
@@ -178,6 +178,17 @@ class Amendment(models.Model):
         return str(self.proposed.get("number", ""))
 
     @property
+    def record_key(self) -> tuple[str, int] | None:
+        """Whose record an approved amendment is part of, as `for_item` reads it: its
+        milestone's, else its action's (a new milestone's request, made under its action,
+        is never the action's); ("milestone" | "action", pk)."""
+        if self.milestone_id:
+            return "milestone", self.milestone_id
+        if self.action_id and self.kind != self.Kind.NEW_MILESTONE:
+            return "action", self.action_id
+        return None
+
+    @property
     def is_final(self) -> bool:
         """Approved or rejected: no later decision is taken on it."""
         return self.decision in {self.Decision.APPROVED, self.Decision.REJECTED}
@@ -242,8 +253,9 @@ class ItemRecord:
         changes = self.of(field)
         return changes[0].old if changes else current
 
-    def revisions(self, field: str) -> int:
-        return len(self.of(field))
+    def revisions(self, field: str, *, by: datetime.date | None = None) -> int:
+        """How many approved changes of the field there are (in force by a month)."""
+        return sum(1 for c in self.of(field) if by is None or c.in_force_from <= by)
 
     def at(self, field: str, current, month: datetime.date):
         """The value in force at the end of the month: before the earliest change in
@@ -251,7 +263,21 @@ class ItemRecord:
         later = [c for c in self.of(field) if c.in_force_from > month]
         return later[0].old if later else current
 
+    def moved_later(self, field: str, current, month: datetime.date) -> tuple | None:
+        """(from, to) when changes in force from the month moved the date later: the
+        item slipped in that month (the one rule of a date slip)."""
+        before = self.at(field, current, months.month_previous(month))
+        after = self.at(field, current, month)
+        if before is not None and after is not None and after > before:
+            return before, after
+        return None
+
     def latest(self, field: str, *, month: datetime.date) -> FieldChange | None:
         """The field's last change in force by the end of the month."""
         earlier = [c for c in self.of(field) if c.in_force_from <= month]
         return earlier[-1] if earlier else None
+
+
+def revised_times(count: int) -> str:
+    """ "revised once", "revised twice", "revised 3 times"."""
+    return "revised " + {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -227,14 +227,15 @@ def test_linking_another_councils_officer_is_refused_in_code(councils):
 
 
 def test_the_admin_offers_only_the_plans_councils_officers(client, councils):
+    # A new action: an existing one's officers change only through an amendment.
     admin = factories.make_user("admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
-    action = councils.dudley_action
-    url = reverse("admin:actionplans_action_change", args=[action.pk])
+    plan = councils.dudley_action.plan
+    url = reverse("admin:actionplans_action_add")
     form = {
-        "plan": action.plan_id,
-        "number": action.number,
-        "text": action.text,
+        "plan": plan.pk,
+        "number": "9.9",
+        "text": "A new action.",
         "leads": [councils.dudley_lead.pk],
         "chief_officers": [councils.leeds_director.pk],
         "milestones-TOTAL_FORMS": 0,
@@ -245,9 +246,11 @@ def test_the_admin_offers_only_the_plans_councils_officers(client, councils):
     assert "Not an officer of Dudley MBC: Director of Adult Social Services" in (
         page.content.decode()
     )
-    assert list(action.chief_officers.all()) == [councils.dudley_director]
+    assert not plan.actions.filter(number="9.9").exists()
     form["chief_officers"] = [councils.dudley_director.pk]
     assert client.post(url, form).status_code == 302
+    added = plan.actions.get(number="9.9")
+    assert list(added.chief_officers.all()) == [councils.dudley_director]
 
 
 def test_a_plan_document_cannot_move_a_plan_to_another_council(councils):
