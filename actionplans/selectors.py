@@ -190,7 +190,7 @@ def _date_flags(
     """A flag for each of the action's dated units (its milestones, if it has any) that is
     overdue as at the end of the month: exactly those the month's reports list as overdue,
     including the unfinished ones due within the month."""
-    milestones = list(action.milestones.all())
+    milestones = [m for m in action.milestones.all() if m.is_in_plan(period.month)]
     units = [(m, f"{m.label} ", updates.get((None, m.pk))) for m in milestones] or [
         (action, "", updates.get((action.pk, None)))
     ]
@@ -359,6 +359,7 @@ def signoff_queue(*, user) -> list[ProgressUpdate]:
 class ReturnRow:
     action: Action
     update: ProgressUpdate | None
+    month: datetime.date
 
     @property
     def state(self) -> str:
@@ -424,7 +425,9 @@ def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
         .select_related("plan")
         .order_by("sort_key")
     )
-    return [ReturnRow(action, updates.get(action.pk)) for action in actions]
+    return [
+        ReturnRow(action, updates.get(action.pk), period.month) for action in actions
+    ]
 
 
 @dataclass
@@ -448,7 +451,12 @@ def period_returns_by_lead(*, returns: list[ReturnRow]) -> list[LeadReturns]:
         if not (row.is_missing or row.is_awaiting_signoff):
             continue
         leads = list(row.action.leads.all()) or list(
-            {lead for m in row.action.milestones.all() for lead in m.leads.all()}
+            {
+                lead
+                for m in row.action.milestones.all()
+                if m.is_in_plan(row.month)
+                for lead in m.leads.all()
+            }
         )
         for lead in sorted(leads, key=str) or [None]:
             group = groups.setdefault(

@@ -5,6 +5,7 @@ from django import forms
 
 from actionplans.models import Action, ActionPlan, Amendment, Milestone, Officer
 from actionplans.models.amendments import AMENDED_OFFICERS
+from lib import limits
 from lib.text import is_blank
 from recommendations.models import Recommendation
 
@@ -41,7 +42,7 @@ class OfficerChoiceField(forms.ModelMultipleChoiceField):
 def _reason_field(label: str = "Reason for the change") -> forms.Field:
     return forms.CharField(
         label=label,
-        max_length=2_000,
+        max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for the change."},
         help_text="The board reads this when it decides.",
@@ -85,12 +86,14 @@ class RequestForm(forms.Form):
             ),
             "text": lambda: forms.CharField(
                 label="Milestone" if _milestone_kind(kind, item) else "Action",
-                required=kind != Kind.NEW_MILESTONE,
+                required=not _milestone_kind(kind, item),
+                max_length=limits.SHORT_TEXT,
                 widget=forms.Textarea(attrs={"rows": 4}),
             ),
             "success_criteria": lambda: forms.CharField(
                 label="Success criteria",
                 required=False,
+                max_length=limits.SHORT_TEXT,
                 widget=forms.Textarea(attrs={"rows": 3}),
             ),
             "plan_start": lambda: _date_field("Plan start"),
@@ -180,7 +183,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label="Note (optional)",
         required=False,
-        max_length=2_000,
+        max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from actionplans.models import Action, ActionPlan, Amendment, Officer
-from actionplans.models.amendments import AMENDED_OFFICERS, WRITTEN_AS
+from actionplans.models.amendments import AMENDED_DATES, AMENDED_OFFICERS, WRITTEN_AS
 from lib import months
 
 FIELD_LABELS = {
@@ -34,7 +34,7 @@ def _shown(name: str, value, officers: dict[int, str], actions: dict[int, str]) 
         return "none"
     if name in AMENDED_OFFICERS:
         return "; ".join(officers.get(pk, "a former officer") for pk in value)
-    if name in WRITTEN_AS:
+    if name in AMENDED_DATES:
         return months.plan_date_label(datetime.date.fromisoformat(value))
     if name == "superseded_by":
         return f"action {actions.get(value, '?')}"
@@ -65,6 +65,8 @@ def change_lines(
     recorded change; otherwise the item's current value and the value asked for."""
     if amendment.kind == Amendment.Kind.WITHDRAW:
         return [ChangeLine("Status", "in the plan", "withdrawn")]
+    if amendment.kind in {Amendment.Kind.NEW_ACTION, Amendment.Kind.NEW_MILESTONE}:
+        as_decided = False  # a new item changed nothing: what it is was asked for
     if as_decided:
         pairs = [
             (name, change["from"], change["to"])
@@ -125,12 +127,18 @@ def register_rows(
     ]
 
 
-def month_register(*, plan: ActionPlan, month: datetime.date) -> list[Amendment]:
-    """The month's requests (made in it, or decided with effect from it), oldest first."""
+def month_register(
+    *, plan: ActionPlan, month: datetime.date, with_undecided: bool = False
+) -> list[Amendment]:
+    """The month's requests (made in it, or decided with effect from it), oldest first;
+    `with_undecided` adds those of earlier months still awaiting a decision, which the
+    month being worked on decides too."""
+    requests = Amendment.objects.filter(plan=plan)
+    register = requests.of_month(month)
+    if with_undecided:
+        register |= requests.undecided().filter(period__month__lt=month)
     return list(
-        Amendment.objects.filter(plan=plan)
-        .of_month(month)
-        .select_related(
+        register.select_related(
             "action", "milestone__action", "period", "requested_by", "decided_by"
         )
         .prefetch_related("action__leads", "action__chief_officers", "milestone__leads")

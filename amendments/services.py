@@ -54,6 +54,10 @@ class AmendmentInvalid(ValueError):
         self.errors = errors
 
 
+class AmendmentStale(AmendmentInvalid):
+    """The request was decided by someone else since the page was shown (409)."""
+
+
 def in_force_month(plan: ActionPlan) -> datetime.date:
     """The first month an approval made now changes: the open month, else the month
     after the latest closed one (closed months stay as they closed)."""
@@ -117,10 +121,14 @@ def amendment_problems(
             errors["__all__"] = "Change at least one value from the agreed one."
     if kind in {Kind.DATES, Kind.NEW_ACTION, Kind.NEW_MILESTONE}:
         _date_problems(item if kind == Kind.DATES else None, proposed, plan, errors)
+    is_action = kind == Kind.NEW_ACTION or isinstance(item, Action)
     wording = kind in {Kind.WORDING, Kind.NEW_ACTION} and "text" in proposed
+    wording = wording and is_action  # a milestone's own wording may be blank
     if wording and is_blank(proposed["text"]):
         errors["text"] = "Enter the wording of the action."
-    if kind == Kind.OFFICERS and "leads" in proposed and not proposed["leads"]:
+    # A milestone without leads of its own is led by its action's.
+    no_leads = "leads" in proposed and not proposed["leads"]
+    if kind == Kind.OFFICERS and is_action and no_leads:
         errors["leads"] = "Choose at least one lead."
     if kind in {Kind.OFFICERS, Kind.NEW_ACTION, Kind.NEW_MILESTONE}:
         for name in AMENDED_OFFICERS:
@@ -273,6 +281,8 @@ def _apply(amendment: Amendment, *, user, month: datetime.date) -> None:
     if kind in {Kind.DATES, Kind.WORDING, Kind.OFFICERS}:
         for name, value in values.items():
             old = _current(item, name)
+            if encoded(name, old) == encoded(name, value):
+                continue  # already so (another approval): not a revision
             changes[name] = {"from": encoded(name, old), "to": encoded(name, value)}
             if name in WRITTEN_AS:
                 written = WRITTEN_AS[name]
@@ -350,7 +360,7 @@ def _decide(
     )
     if amendment.is_final or amendment.version != version:
         by = amendment.decided_by.get_full_name() if amendment.decided_by else ""
-        raise AmendmentInvalid(
+        raise AmendmentStale(
             {
                 "__all__": f"The request for {amendment.item_number} was decided "
                 f"({amendment.get_decision_display().lower()}) by {by or 'someone else'} "
@@ -374,6 +384,9 @@ def _decide(
     amendment.decision_note = note.strip()
     amendment.version += 1
     if decision == Decision.APPROVED:
+        # Wait for a close of the month running now: its month must not be the one the
+        # change is in force from once it has closed.
+        list(ReportingPeriod.objects.select_for_update().filter(plan=amendment.plan))
         month = in_force_month(amendment.plan)
         amendment.in_force_from = month
         _apply(amendment, user=user, month=month)
@@ -402,7 +415,7 @@ def amendments_decide(
         except AmendmentInvalid as exc:
             if set(exc.errors) - {"__all__"}:
                 raise
-            raise AmendmentInvalid(
+            raise type(exc)(
                 {"__all__": f"{amendment.item_number}: {exc.errors['__all__']}"}
             ) from exc
     return decided

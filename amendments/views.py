@@ -219,7 +219,7 @@ def amendment_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except services.AmendmentInvalid as exc:
             form.add_service_errors(exc)
             amendment = _amendment(plan, pk)
-            status = 409 if "since you opened" in str(exc) else 400
+            status = 409 if isinstance(exc, services.AmendmentStale) else 400
         else:
             messages.success(
                 request,
@@ -249,7 +249,14 @@ def month_register_page(request: HttpRequest, slug: str) -> HttpResponse:
     posting = request.method == "POST"
     if posting and not coordinator:
         raise PermissionDenied("Only the plan's coordinators record decisions.")
-    amendments = month_register(plan=plan, month=month) if month else []
+    # The month being worked on also lists earlier requests still awaiting a decision.
+    current = ReportingPeriod.pick_current(periods)
+    with_undecided = current is not None and current.month == month
+    amendments = (
+        month_register(plan=plan, month=month, with_undecided=with_undecided)
+        if month
+        else []
+    )
     form = DecisionForm(request.POST if posting else None)
     chosen_error = ""
     status = 200
@@ -264,7 +271,7 @@ def month_register_page(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except services.AmendmentInvalid as exc:
                 form.add_service_errors(exc)
-                status = 409 if "since you opened" in str(exc) else 400
+                status = 409 if isinstance(exc, services.AmendmentStale) else 400
             else:
                 messages.success(
                     request,
@@ -274,7 +281,9 @@ def month_register_page(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(_register_url(plan, month))
         if status == 200:
             status = 400
-        amendments = month_register(plan=plan, month=month)
+        amendments = month_register(
+            plan=plan, month=month, with_undecided=with_undecided
+        )
     context = {
         "plan": plan,
         "month": month,

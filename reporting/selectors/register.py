@@ -34,19 +34,31 @@ class RegisterEntry:
     is_decided: bool
 
 
-def decision_at(amendment: Amendment, period: PeriodRef) -> str:
+def _as_closed(rows: _PlanRows, period: PeriodRef) -> dict[int, object]:
+    """Each request of a closed month's register as it stood when the month closed (its
+    history record then), so a later decision never rewrites the month: one query."""
+    if not (period.is_closed and period.closed_at and rows.register):
+        return {}
+    records = Amendment.history.filter(
+        id__in=[amendment.pk for amendment in rows.register],
+        history_date__lte=period.closed_at,
+    ).order_by("id", "history_date", "history_id")
+    return {record.id: record for record in records}  # the latest of each wins
+
+
+def decision_at(amendment, period: PeriodRef) -> str:
     """The decision as the month's register shows it (an Amendment.Decision value).
 
-    Only decisions taken by the month's end count: an approval in force from the month
-    or before it; for a closed month, a rejection or deferral made before it closed.
+    `amendment` is the request as it stood when a closed month closed (`_as_closed`), or
+    as it is now. Only decisions taken by the month's end count: an approval in force
+    from the month or before it; for a month closed before closing times were kept, a
+    rejection or deferral dated within it.
     """
     decision = amendment.decision
     if decision == Decision.APPROVED:
         taken = amendment.in_force_from <= period.month
-    elif decision == Decision.PENDING or not period.is_closed:
+    elif decision == Decision.PENDING or not period.is_closed or period.closed_at:
         taken = True
-    elif period.closed_at is not None and amendment.decided_at is not None:
-        taken = amendment.decided_at <= period.closed_at
     else:  # closed before closing times were kept: the board's date is all there is
         taken = amendment.decided_on is not None and (
             amendment.decided_on <= period.last_day
@@ -164,15 +176,17 @@ class _Describer:
 def register_entries(rows: _PlanRows, period: PeriodRef) -> list[RegisterEntry]:
     """The month's register (`rows.register`) as at the month's end."""
     describer = _Describer(rows, period.month)
+    as_closed = _as_closed(rows, period)
     entries = []
     for amendment in rows.register:
-        decision = decision_at(amendment, period)
+        decided = as_closed.get(amendment.pk, amendment)
+        decision = decision_at(decided, period)
         entries.append(
             RegisterEntry(
                 number=amendment.item_number,
                 changes=describer.describe(amendment, decision),
                 reason=amendment.reason,
-                decision=_decision_label(amendment, decision),
+                decision=_decision_label(decided, decision),
                 is_decided=decision != Decision.PENDING,
             )
         )

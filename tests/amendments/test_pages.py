@@ -192,3 +192,47 @@ def test_the_admin_shows_agreed_values_without_editing_them(client, cycle):
     ).content.decode()
     assert 'name="plan_finish"' not in page
     assert 'name="actual_finish"' in page
+
+
+def test_the_register_says_when_no_request_is_ticked(client, cycle):
+    client.force_login(cycle.coordinator)
+    response = client.post(
+        reverse("amendments:month_register", args=[cycle.plan.slug]),
+        {"decision": "approved", "board": "DMT", "decided_on": "12/09/2009"},
+    )
+    assert response.status_code == 400
+    assert "Tick the requests the decision applies to." in response.content.decode()
+
+
+def test_requests_awaiting_a_decision_from_earlier_months_are_listed_now(client, cycle):
+    from actionplans.services import period_close, period_open_next
+    from amendments import services
+
+    services.amendment_request(
+        plan=cycle.plan,
+        user=cycle.lead,
+        kind=Amendment.Kind.WORDING,
+        item=cycle.action,
+        proposed={"text": "Establish 12 senior practitioner posts."},
+        reason="Budget agreed for two more.",
+    )
+    period_close(period=cycle.september, user=cycle.coordinator)
+    period_open_next(plan=cycle.plan, user=cycle.coordinator)
+    client.force_login(cycle.coordinator)
+    page = client.get(reverse("amendments:month_register", args=[cycle.plan.slug]))
+    assert "Amendments register: October 2009" in page.content.decode()
+    assert "Budget agreed for two more." in page.content.decode()
+
+
+def test_a_milestones_success_criterion_is_reworded_without_wording_of_its_own(
+    client, cycle
+):
+    client.force_login(cycle.lead)
+    response = client.post(
+        _new_url(cycle, kind="wording", item=cycle.milestone_a.pk),
+        {"text": "", "success_criteria": "All ten posts filled.", "reason": "Clearer."},
+    )
+    assert response.status_code == 302
+    assert Amendment.objects.get().proposed == {
+        "success_criteria": "All ten posts filled."
+    }

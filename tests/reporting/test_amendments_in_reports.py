@@ -247,6 +247,23 @@ def test_a_closed_months_register_shows_only_decisions_taken_by_its_close(cycle)
     assert entry.decision == "Awaiting decision"
 
 
+def test_a_deferral_before_the_close_stays_in_the_closed_months_register(cycle):
+    asked = _request(
+        cycle, cycle.action, AmendmentKind.WORDING, text="Establish posts."
+    )
+    asked = _decide(cycle, asked, Decision.DEFERRED)
+    _close_september_and_open_october(cycle)
+    before = _body(_report(cycle, Kind.SUMMARY))
+    [entry] = _report(cycle, Kind.SUMMARY).register
+    assert entry.decision.startswith("Deferred by DMT performance board")
+
+    _decide(cycle, asked, Decision.APPROVED)  # at October's board
+
+    assert _body(_report(cycle, Kind.SUMMARY)) == before
+    [entry] = _report(cycle, Kind.SUMMARY, OCTOBER).register
+    assert entry.decision.startswith("Approved by DMT performance board")
+
+
 def test_withdrawn_items_leave_the_counts_lists_and_exceptions(cycle):
     _approve(cycle, cycle.milestone_a, AmendmentKind.WITHDRAW)
     _approve(cycle, cycle.other_action, AmendmentKind.MERGE, superseded_by=cycle.action)
