@@ -105,9 +105,10 @@ class Revised:
 
 
 _REVISED_FIELDS = ["plan_start", "plan_finish", "text", "success_criteria"]
+_REVISED_OFFICERS = ["leads", "chief_officers"]
 
 
-def _revised(record: ItemRecord, item) -> dict[str, Revised]:
+def _revised(record: ItemRecord, item, officers: dict[int, str]) -> dict[str, Revised]:
     found = {}
     for name in _REVISED_FIELDS:
         current = getattr(item, name)
@@ -116,6 +117,14 @@ def _revised(record: ItemRecord, item) -> dict[str, Revised]:
             if isinstance(was, datetime.date):
                 was = months.plan_date_label(was)
             found[name] = Revised(was or "not set", record.revisions(name))
+    for name in _REVISED_OFFICERS:
+        if not hasattr(item, name):  # a milestone has no chief officers of its own
+            continue
+        current = sorted(officer.pk for officer in getattr(item, name).all())
+        was = record.baseline(name, current)
+        if was != current:
+            names = "; ".join(officers.get(pk, "a former officer") for pk in was)
+            found[name] = Revised(names or "none", record.revisions(name))
     return found
 
 
@@ -128,12 +137,24 @@ class ActionRevisions:
 
 
 def action_revisions(*, action: Action) -> ActionRevisions:
-    """The action page's baselines: one query (the milestones come with the action)."""
+    """The action page's baselines: one query, and one more for the officers the plan
+    first named when officers were changed (the milestones come with the action)."""
     approved = list(Amendment.objects.approved().filter(action=action))
+    first_named = {
+        pk
+        for amendment in approved
+        for name in _REVISED_OFFICERS
+        for pk in (amendment.changes.get(name) or {}).get("from") or []
+    }
+    officers = (
+        {o.pk: str(o) for o in Officer.objects.filter(pk__in=first_named)}
+        if first_named
+        else {}
+    )
 
     def revised(item, milestone_id) -> dict[str, Revised]:
         record = ItemRecord([a for a in approved if a.milestone_id == milestone_id])
-        return _revised(record, item)
+        return _revised(record, item, officers)
 
     return ActionRevisions(
         action=revised(action, None),

@@ -7,7 +7,7 @@ message for each field at fault.
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -329,7 +329,14 @@ def _save_item(
             setattr(item, name, values.get(name) or getattr(item, name))
     item._history_user = user
     item._change_reason = _reason_for_history(amendment)
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:
+        # Two approvals of a new action (or milestone) with one number, at once.
+        raise AmendmentInvalid(
+            {"__all__": f"The plan already has an item {item.number}: nothing changed."}
+        ) from exc
     if kind == Kind.NEW_ACTION:
         amendment.action = item
         if amendment.recommendation_id:

@@ -236,3 +236,28 @@ def test_a_milestones_success_criterion_is_reworded_without_wording_of_its_own(
     assert Amendment.objects.get().proposed == {
         "success_criteria": "All ten posts filled."
     }
+
+
+def test_the_action_page_names_the_lead_the_plan_first_had(client, cycle):
+    from amendments import services
+
+    request = services.amendment_request(
+        plan=cycle.plan,
+        user=cycle.coordinator,
+        kind=Amendment.Kind.OFFICERS,
+        item=cycle.action,
+        proposed={"leads": [cycle.milestone_officer]},
+        reason="Hilary moved to the Safeguarding Board.",
+    )
+    services.amendment_decide(
+        amendment=request,
+        user=cycle.coordinator,
+        decision=Decision.APPROVED,
+        board="DMT performance board",
+        decided_on=datetime.date(2009, 9, 12),
+        note="",
+        version=request.version,
+    )
+    client.force_login(cycle.viewer)
+    page = client.get(cycle.action.get_absolute_url()).content.decode()
+    assert "(was Hilary Paxton (Head of Safeguarding); revised once)" in page
