@@ -18,7 +18,7 @@ from .models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from .models.amendments import revised_times
+from .models.amendments import revised_note, revised_times
 
 
 def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
@@ -101,7 +101,7 @@ class Revised:
         return revised_times(self.revisions).removeprefix("revised ")
 
     def __str__(self) -> str:
-        return f"was {self.was}; {revised_times(self.revisions)}"
+        return revised_note(self.was, self.revisions)
 
 
 _REVISED_FIELDS = ["plan_start", "plan_finish", "text", "success_criteria"]

@@ -281,3 +281,8 @@ class ItemRecord:
 def revised_times(count: int) -> str:
     """ "revised once", "revised twice", "revised 3 times"."""
     return "revised " + {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def revised_note(was: str, count: int) -> str:
+    """What pages and reports write after an agreed value: "was May 2009; revised twice"."""
+    return f"was {was}; {revised_times(count)}"

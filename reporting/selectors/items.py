@@ -44,7 +44,7 @@ from actionplans.models import (
     StatusOption,
     UpdateShown,
 )
-from actionplans.models.amendments import AMENDED_OFFICERS, WRITTEN_AS, revised_times
+from actionplans.models.amendments import AMENDED_OFFICERS, WRITTEN_AS, revised_note
 from actionplans.rules import UnitDates, status_has_slipped
 from lib import months
 from recommendations.models import Recommendation
@@ -205,9 +205,7 @@ class Revised:
     @property
     def note(self) -> str:
         """ "was Jun 2009; revised twice", written after the date in force."""
-        return (
-            f"was {self.baseline_label or 'not set'}; {revised_times(self.revisions)}"
-        )
+        return revised_note(self.baseline_label or "not set", self.revisions)
 
 
 @dataclass
