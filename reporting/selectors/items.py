@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from actionplans.models import (
     Action,
@@ -242,6 +243,9 @@ class ReportItem:
     reasons: list[str] = field(default_factory=list)
     plan_start_revised: Revised | None = None
     plan_finish_revised: Revised | None = None
+    # Wording and officers agreed since the baseline, by field ("text", "leads", …):
+    # "was “Establish 10 posts.”; revised once" (`_changed_since_baseline`).
+    changed: dict[str, str] = field(default_factory=dict)
     # "Finish moved from May 2009 to Dec 2009": moved later by a change in force from
     # this month (`ItemRecord.moved_later`), else "".
     finish_moved: str = ""
@@ -689,6 +693,32 @@ def _revised(
     )
 
 
+def _changed_since_baseline(
+    record: ItemRecord,
+    item: Action | Milestone,
+    agreed: _Agreed,
+    month: datetime.date,
+    people: dict[int, Person],
+) -> dict[str, str]:
+    """Where the wording or officers in force at the month's end differ from the
+    baseline: the note the progress report writes under them."""
+    notes = {}
+    for name in ["text", "success_criteria"]:
+        baseline = record.baseline(name, getattr(item, name))
+        if baseline != getattr(agreed, name):
+            was = f"“{Truncator(baseline).chars(120)}”" if baseline else "none"
+            notes[name] = revised_note(was, record.revisions(name, by=month))
+    for name in AMENDED_OFFICERS:
+        in_force = sorted(person.pk for person in getattr(agreed, name))
+        if not record.revisions(name, by=month):
+            continue
+        baseline = record.baseline(name, in_force)
+        if baseline != in_force:
+            was = people_label([people[pk] for pk in baseline if pk in people])
+            notes[name] = revised_note(was or "none", record.revisions(name, by=month))
+    return notes
+
+
 def _finish_moved_reason(
     record: ItemRecord, item: Action | Milestone, month: datetime.date, to_label: str
 ) -> str:
@@ -774,6 +804,7 @@ def _report_item(
             record, "plan_finish", item, agreed.plan_finish, month
         ),
         finish_moved=_finish_moved_reason(record, item, month, plan_finish_label),
+        changed=_changed_since_baseline(record, item, agreed, month, shared.people),
         is_withdrawn=withdrawn,
         merged_into=shared.merged_into if withdrawn else "",
         **values,

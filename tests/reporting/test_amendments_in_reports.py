@@ -413,3 +413,21 @@ def test_a_closed_months_chief_officer_pdfs_are_for_its_own_chief_officers(cycle
     targets = pdfs.period_pdf_targets(cycle.september)
     chiefs = [t.filters.chief_officer for t in targets if t.kind == Kind.CHIEF_OFFICER]
     assert chiefs == [cycle.chief_officer.pk]
+
+
+def test_the_progress_report_shows_the_wording_and_leads_first_agreed(cycle):
+    _approve(cycle, cycle.action, AmendmentKind.WORDING, text="Establish posts.")
+    _approve(
+        cycle, cycle.action, AmendmentKind.OFFICERS, leads=[cycle.milestone_officer]
+    )
+    item = _items(_report(cycle))["1.8"]
+    assert item.changed["text"] == (
+        "was “Establish 10 senior practitioner posts.”; revised once"
+    )
+    assert item.changed["leads"] == (
+        "was Hilary Paxton (Head of Safeguarding); revised once"
+    )
+    body = _body(_report(cycle))
+    assert "was “Establish 10 senior practitioner posts.”; revised once" in body
+    # August, closed before the change, shows the wording it had, with no note.
+    assert _items(_report(cycle, month=AUGUST))["1.8"].changed == {}
