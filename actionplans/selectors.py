@@ -18,7 +18,13 @@ from .models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from .models.amendments import revised_note, revised_times
+from .models.amendments import (
+    AMENDED_OFFICERS,
+    agreed_value,
+    encoded,
+    revised_note,
+    revised_times,
+)
 
 
 def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
@@ -105,7 +111,6 @@ class Revised:
 
 
 _REVISED_FIELDS = ["plan_start", "plan_finish", "text", "success_criteria"]
-_REVISED_OFFICERS = ["leads", "chief_officers"]
 
 
 def _revised(record: ItemRecord, item, officers: dict[int, str]) -> dict[str, Revised]:
@@ -117,10 +122,8 @@ def _revised(record: ItemRecord, item, officers: dict[int, str]) -> dict[str, Re
             if isinstance(was, datetime.date):
                 was = months.plan_date_label(was)
             found[name] = Revised(was or "not set", record.revisions(name))
-    for name in _REVISED_OFFICERS:
-        if not hasattr(item, name):  # a milestone has no chief officers of its own
-            continue
-        current = sorted(officer.pk for officer in getattr(item, name).all())
+    for name in AMENDED_OFFICERS:
+        current = encoded(name, agreed_value(item, name))
         was = record.baseline(name, current)
         if was != current:
             names = "; ".join(officers.get(pk, "a former officer") for pk in was)
@@ -140,25 +143,20 @@ def action_revisions(*, action: Action) -> ActionRevisions:
     """The action page's baselines: one query, and one more for the officers the plan
     first named when officers were changed (the milestones come with the action)."""
     approved = list(Amendment.objects.approved().filter(action=action))
-    first_named = {
-        pk
-        for amendment in approved
-        for name in _REVISED_OFFICERS
-        for pk in (amendment.changes.get(name) or {}).get("from") or []
-    }
+    named = {pk for amendment in approved for pk in amendment.officer_ids}
     officers = (
-        {o.pk: str(o) for o in Officer.objects.filter(pk__in=first_named)}
-        if first_named
-        else {}
+        {o.pk: str(o) for o in Officer.objects.filter(pk__in=named)} if named else {}
     )
 
-    def revised(item, milestone_id) -> dict[str, Revised]:
-        record = ItemRecord([a for a in approved if a.milestone_id == milestone_id])
+    def revised(item, key: tuple[str, int]) -> dict[str, Revised]:
+        record = ItemRecord([a for a in approved if a.record_key == key])
         return _revised(record, item, officers)
 
     return ActionRevisions(
-        action=revised(action, None),
-        milestones=[(m, revised(m, m.pk)) for m in action.milestones.all()],
+        action=revised(action, ("action", action.pk)),
+        milestones=[
+            (m, revised(m, ("milestone", m.pk))) for m in action.milestones.all()
+        ],
     )
 
 

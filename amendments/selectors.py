@@ -4,7 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from actionplans.models import Action, ActionPlan, Amendment, Officer
-from actionplans.models.amendments import AMENDED_DATES, AMENDED_OFFICERS, WRITTEN_AS
+from actionplans.models.amendments import (
+    AMENDED_DATES,
+    AMENDED_OFFICERS,
+    WRITTEN_AS,
+    agreed_value,
+    decoded,
+    encoded,
+)
 from lib import months
 
 FIELD_LABELS = {
@@ -35,23 +42,21 @@ def _shown(name: str, value, officers: dict[int, str], actions: dict[int, str]) 
     if name in AMENDED_OFFICERS:
         return "; ".join(officers.get(pk, "a former officer") for pk in value)
     if name in AMENDED_DATES:
-        return months.plan_date_label(datetime.date.fromisoformat(value))
+        return months.plan_date_label(decoded(name, value))
     if name == "superseded_by":
         return f"action {actions.get(value, '?')}"
     return str(value)
 
 
 def _current_value(amendment: Amendment, name: str):
+    """The item's agreed value, as a request records it; none for a new item."""
     item = amendment.item
     if item is None or amendment.kind in {
         Amendment.Kind.NEW_ACTION,
         Amendment.Kind.NEW_MILESTONE,
     }:
         return None
-    if name in AMENDED_OFFICERS:
-        return sorted(o.pk for o in getattr(item, name).all())
-    value = getattr(item, name, None)
-    return value.isoformat() if isinstance(value, datetime.date) else value
+    return encoded(name, agreed_value(item, name))
 
 
 def change_lines(
@@ -105,12 +110,7 @@ def register_rows(
 ) -> list[RegisterRow]:
     """Each request with its change lines: three queries for the officers and actions
     named, whatever the number of requests (the requests come with their items)."""
-    officer_ids: set[int] = set()
-    for amendment in amendments:
-        for name in AMENDED_OFFICERS:
-            change = amendment.changes.get(name) or {}
-            officer_ids.update(amendment.proposed.get(name) or [])
-            officer_ids.update([*(change.get("from") or []), *(change.get("to") or [])])
+    officer_ids = {pk for amendment in amendments for pk in amendment.officer_ids}
     officers = {o.pk: str(o) for o in Officer.objects.filter(pk__in=officer_ids)}
     actions = dict(Action.objects.filter(plan=plan).values_list("pk", "number"))
     return [

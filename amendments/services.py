@@ -24,6 +24,8 @@ from actionplans.models.amendments import (
     AMENDED_OFFICERS,
     AMENDED_WORDING,
     WRITTEN_AS,
+    agreed_value,
+    decoded,
     encoded,
 )
 from lib import months
@@ -60,8 +62,11 @@ class AmendmentStale(AmendmentInvalid):
 
 def in_force_month(plan: ActionPlan) -> datetime.date:
     """The first month an approval made now changes: the open month, else the month
-    after the latest closed one (closed months stay as they closed)."""
-    periods = list(plan.periods.all())
+    after the latest closed one (closed months stay as they closed).
+
+    Locks the plan's months, so that a close running now finishes first and its month
+    is not the one a change is in force from once it has closed."""
+    periods = list(plan.periods.select_for_update())
     current = ReportingPeriod.pick_current(periods)
     if current is None:
         return months.month_first(timezone.localdate())
@@ -167,11 +172,7 @@ def amendment_problems(
 
 
 def _current(item: Item | None, name: str):
-    if item is None:
-        return None
-    if name in AMENDED_OFFICERS:
-        return list(getattr(item, name).all()) if hasattr(item, name) else []
-    return getattr(item, name, None)
+    return None if item is None else agreed_value(item, name)
 
 
 # --- Requests ---------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def _decoded_proposal(amendment: Amendment) -> dict:
     values = {}
     for name, value in amendment.proposed.items():
         if name in AMENDED_DATES:
-            values[name] = datetime.date.fromisoformat(value) if value else None
+            values[name] = decoded(name, value)
         elif name in AMENDED_OFFICERS:
             values[name] = list(
                 Officer.objects.filter(pk__in=value).order_by("name", "role_title")
@@ -302,9 +303,11 @@ def _apply(amendment: Amendment, *, user, month: datetime.date) -> None:
                 milestone._change_reason = _reason_for_history(amendment)
                 milestone.save()
     item = _save_item(amendment, item, values, user=user, month=month)
-    for name in AMENDED_OFFICERS:
-        if name in values and kind == Kind.OFFICERS:
-            getattr(item, name).set(values[name])
+    if kind == Kind.OFFICERS:
+        # After the save, which names who and why for the links' history too.
+        for name in AMENDED_OFFICERS:
+            if name in values:
+                getattr(item, name).set(values[name])
     amendment.changes = changes
 
 
@@ -391,9 +394,6 @@ def _decide(
     amendment.decision_note = note.strip()
     amendment.version += 1
     if decision == Decision.APPROVED:
-        # Wait for a close of the month running now: its month must not be the one the
-        # change is in force from once it has closed.
-        list(ReportingPeriod.objects.select_for_update().filter(plan=amendment.plan))
         month = in_force_month(amendment.plan)
         amendment.in_force_from = month
         _apply(amendment, user=user, month=month)

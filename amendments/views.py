@@ -244,13 +244,13 @@ def month_register_page(request: HttpRequest, slug: str) -> HttpResponse:
     (all or none)."""
     plan = plan_for_user(request.user, slug)
     periods = list(plan.periods.order_by("month"))
-    month = _month(request.GET.get("month"), periods)
+    current = ReportingPeriod.pick_current(periods)
+    month = _month(request.GET.get("month"), periods, current)
     coordinator = user_is_coordinator(request.user, plan)
     posting = request.method == "POST"
     if posting and not coordinator:
         raise PermissionDenied("Only the plan's coordinators record decisions.")
     # The month being worked on also lists earlier requests still awaiting a decision.
-    current = ReportingPeriod.pick_current(periods)
     with_undecided = current is not None and current.month == month
     amendments = (
         month_register(plan=plan, month=month, with_undecided=with_undecided)
@@ -293,13 +293,14 @@ def month_register_page(request: HttpRequest, slug: str) -> HttpResponse:
         "chosen_error": chosen_error,
         "chosen_ids": {str(pk) for pk in request.POST.getlist("amendment")},
         "is_coordinator": coordinator,
-        "may_propose_action": plan.open_period() is not None
+        "may_propose_action": current is not None
+        and not current.is_closed
         and _may_request_new_action(request.user, plan),
     }
     return render(request, "amendments/month_register.html", context, status=status)
 
 
-def _month(value: str | None, periods):
+def _month(value: str | None, periods, current: ReportingPeriod | None):
     """The month asked for (one of the plan's), else the month being worked on."""
     if value:
         try:
@@ -309,7 +310,6 @@ def _month(value: str | None, periods):
         if month not in {p.month for p in periods}:
             raise Http404("The plan has no such month.")
         return month
-    current = ReportingPeriod.pick_current(periods)
     return current.month if current else None
 
 

@@ -189,6 +189,16 @@ class Amendment(models.Model):
         return None
 
     @property
+    def officer_ids(self) -> set[int]:
+        """Every officer the request names: asked for, or changed from and to."""
+        ids: set[int] = set()
+        for name in AMENDED_OFFICERS:
+            change = self.changes.get(name) or {}
+            ids.update(self.proposed.get(name) or [])
+            ids.update([*(change.get("from") or []), *(change.get("to") or [])])
+        return ids
+
+    @property
     def is_final(self) -> bool:
         """Approved or rejected: no later decision is taken on it."""
         return self.decision in {self.Decision.APPROVED, self.Decision.REJECTED}
@@ -206,8 +216,9 @@ class FieldChange:
     amendment_id: int
 
 
-def _decoded(field: str, value):
-    """A recorded value as the model holds it: dates are stored as ISO text."""
+def decoded(field: str, value):
+    """A recorded date as the model holds it (dates are recorded as ISO text); other
+    values as recorded."""
     if field in AMENDED_DATES and value:
         return datetime.date.fromisoformat(value)
     return value
@@ -225,6 +236,14 @@ def encoded(field: str, value):
     return value
 
 
+def agreed_value(item, field: str):
+    """An item's current, agreed value of an amended field (officers as a list); a
+    milestone has no chief officers of its own (an empty list)."""
+    if field in AMENDED_OFFICERS:
+        return list(getattr(item, field).all()) if hasattr(item, field) else []
+    return getattr(item, field, None)
+
+
 class ItemRecord:
     """An item's approved changes, oldest first: its baseline, revisions and the values
     in force at the end of any month. Built from amendments already loaded (no queries)."""
@@ -233,8 +252,8 @@ class ItemRecord:
         self.changes: list[FieldChange] = [
             FieldChange(
                 field=name,
-                old=_decoded(name, change["from"]),
-                new=_decoded(name, change["to"]),
+                old=decoded(name, change["from"]),
+                new=decoded(name, change["to"]),
                 in_force_from=amendment.in_force_from,
                 reason=amendment.reason,
                 amendment_id=amendment.pk,

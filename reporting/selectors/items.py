@@ -351,18 +351,6 @@ def _item_records(approved: list[Amendment]) -> dict[tuple[str, int], ItemRecord
     return {key: ItemRecord(amendments) for key, amendments in by_item.items()}
 
 
-def _officer_ids_named(amendments: list[Amendment]) -> set[int]:
-    """The officers an amendment's changes or request name (lists of ids)."""
-    ids: set[int] = set()
-    for amendment in amendments:
-        for name in AMENDED_OFFICERS:
-            change = amendment.changes.get(name) or {}
-            ids.update(change.get("from") or [])
-            ids.update(change.get("to") or [])
-            ids.update(amendment.proposed.get(name) or [])
-    return ids
-
-
 def _plan_rows(
     plan: ActionPlan, *, register_month: datetime.date | None = None
 ) -> _PlanRows:
@@ -405,7 +393,8 @@ def _plan_rows(
         ]
     }
     # Former officers of the items, or those a request proposes.
-    missing = _officer_ids_named(approved + register) - people.keys()
+    named = {pk for amendment in approved + register for pk in amendment.officer_ids}
+    missing = named - people.keys()
     if missing:
         people |= {o.pk: _person(o) for o in Officer.objects.filter(pk__in=missing)}
     return _PlanRows(
@@ -557,12 +546,11 @@ def _date_label(value: datetime.date | None, text: str) -> str:
     """Month-only dates ("Sep-08", or a first or last day) read "Sep 2008"; others in full."""
     if value is None:
         return text
-    exact_text = bool(_EXACT_DAY_TEXT.match(text.strip()))
-    if not exact_text and (
-        text or value.day == 1 or value == months.month_last_day(value)
-    ):
+    if _EXACT_DAY_TEXT.match(text.strip()):
+        return f"{value.day} {value:%b %Y}"
+    if text:
         return f"{value:%b %Y}"
-    return f"{value.day} {value:%b %Y}"
+    return months.plan_date_label(value)
 
 
 def _effective_finish(

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from django.utils.text import Truncator
 
 from actionplans.models import Action, Amendment, Milestone
-from actionplans.models.amendments import AMENDED_DATES, AMENDED_OFFICERS, WRITTEN_AS
+from actionplans.models.amendments import (
+    AMENDED_DATES,
+    AMENDED_OFFICERS,
+    WRITTEN_AS,
+    agreed_value,
+    decoded,
+    encoded,
+)
 from amendments.selectors import FIELD_LABELS
 
 from .items import PeriodRef, _date_label, _PlanRows, people_label
@@ -90,8 +97,7 @@ class _Describer:
     def value_label(self, name: str, value, written: str = "") -> str:
         """A recorded value (ISO date, officer ids, text) as the reports write it."""
         if name in AMENDED_DATES:
-            date = datetime.date.fromisoformat(value) if value else None
-            return _date_label(date, written) or "not set"
+            return _date_label(decoded(name, value), written) or "not set"
         if name in AMENDED_OFFICERS:
             people = [
                 self.rows.people[pk] for pk in value or [] if pk in self.rows.people
@@ -108,7 +114,7 @@ class _Describer:
             return None
         record = self.rows.record(*key)
         if name in AMENDED_OFFICERS:
-            current = sorted(officer.pk for officer in getattr(item, name).all())
+            current = encoded(name, agreed_value(item, name))
             return record.at(name, current, self.month), ""
         value = record.at(name, getattr(item, name), self.month)
         written = ""
