@@ -40,6 +40,7 @@ from actionplans.models.amendments import (
     AMENDED_OFFICERS,
     AMENDED_WORDING,
     WRITTEN_AS,
+    agreed_value,
 )
 from actionplans.rules import update_values_problems
 from actionplans.services import DEFAULT_STATUS_SCHEME
@@ -393,8 +394,7 @@ class _ImportLoader(PlanLoader):
         kind = _KIND_OF[name]
         key = (type(item), item.pk, kind)
         difference = self.differences.setdefault(key, _Difference(item, kind))
-        old = getattr(item, name)
-        difference.old[name] = list(old.all()) if name in AMENDED_OFFICERS else old
+        difference.old[name] = agreed_value(item, name)
         difference.new[name] = new
         return difference
 
