@@ -49,7 +49,14 @@ def _reason_field(label: str = "Reason for the change") -> forms.Field:
     )
 
 
-class RequestForm(forms.Form):
+class _ServiceErrorsForm(forms.Form):
+    def add_service_errors(self, exc: AmendmentInvalid) -> None:
+        """The service's messages, each on its field (or on the whole form)."""
+        for name, message in exc.errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class RequestForm(_ServiceErrorsForm):
     """A request of one kind for one item (or, for a new action, for the plan).
 
     The fields are those of the kind (services.KIND_FIELDS), starting from the item's
@@ -145,10 +152,6 @@ class RequestForm(forms.Form):
             }
         return values
 
-    def add_service_errors(self, exc: AmendmentInvalid) -> None:
-        for name, message in exc.errors.items():
-            self.add_error(name if name in self.fields else None, message)
-
 
 def _milestone_kind(kind: str, item) -> bool:
     return kind == Kind.NEW_MILESTONE or isinstance(item, Milestone)
@@ -160,7 +163,7 @@ def _differs(value, current) -> bool:
     return (value or None) != (current or None)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_ServiceErrorsForm):
     """The board's decision on one request, or on those ticked in the month's list."""
 
     decision = forms.ChoiceField(
@@ -202,7 +205,3 @@ class DecisionForm(forms.Form):
             "decided_on": data["decided_on"],
             "note": data["note"],
         }
-
-    def add_service_errors(self, exc: AmendmentInvalid) -> None:
-        for name, message in exc.errors.items():
-            self.add_error(name if name in self.fields else None, message)

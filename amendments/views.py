@@ -86,7 +86,6 @@ def action_amendments(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "action": action,
         "open_period": open_period,
         "offers": offers,
-        "kinds": Kind,
         "rows": register_rows(item_amendments(action=action), plan=action.plan),
         "is_coordinator": user_is_coordinator(request.user, action.plan),
     }
