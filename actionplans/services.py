@@ -445,10 +445,10 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     """
     period = _lock_open_period(period)
     previous = period.previous()
-    last_status = {}
+    last = {}
     if previous is not None:
-        last_status = {
-            (u.action_id, u.milestone_id): u.status_id
+        last = {
+            (u.action_id, u.milestone_id): u
             for u in ProgressUpdate.objects.filter(period=previous)
         }
     have = set(
@@ -456,17 +456,21 @@ def period_close(*, period: ReportingPeriod, user) -> int:
             "action_id", "milestone_id"
         )
     )
-    missing = [
-        ProgressUpdate(
-            period=period,
-            action_id=action_id,
-            milestone_id=milestone_id,
-            status_id=last_status.get((action_id, milestone_id)),
-            workflow_state=ProgressUpdate.Workflow.NOT_RETURNED,
+    missing = []
+    for key in _plan_items(period):
+        if key in have:
+            continue
+        before = last.get(key)
+        missing.append(
+            ProgressUpdate(
+                period=period,
+                action_id=key[0],
+                milestone_id=key[1],
+                status_id=before.status_id if before else None,
+                carried_from_id=_last_written(before),
+                workflow_state=ProgressUpdate.Workflow.NOT_RETURNED,
+            )
         )
-        for action_id, milestone_id in _plan_items(period)
-        if (action_id, milestone_id) not in have
-    ]
     # bulk_create skips save(), so history rows are written explicitly.
     created = ProgressUpdate.objects.bulk_create(missing)
     if created:
@@ -477,6 +481,14 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     period.save()
     period_frozen.send(sender=ReportingPeriod, period=period)
     return len(created)
+
+
+def _last_written(update: ProgressUpdate | None) -> int | None:
+    """The id of the update a no return carries forward: last month's, or the one last
+    month itself carried forward."""
+    if update is None:
+        return None
+    return update.carried_from_id if update.is_not_returned else update.pk
 
 
 def _plan_items(period: ReportingPeriod) -> list[tuple[int | None, int | None]]:

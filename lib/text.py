@@ -1,6 +1,9 @@
 """Checks on free text that people type: reasons, comments, narratives."""
 
+import difflib
+import re
 import unicodedata
+from dataclasses import dataclass
 
 # Format characters (zero-width space, joiners, byte-order mark, direction marks) and
 # control characters print as nothing, so text made only of them reads as blank.
@@ -17,3 +20,31 @@ def is_blank(text: str | None) -> bool:
         char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES
         for char in text or ""
     )
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    """A run of words in a word-level diff: kept, added or removed."""
+
+    text: str
+    kind: str  # "same", "added" or "removed"
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """What changed from `old` to `new`, word by word (whitespace kept with its word), so a
+    reviewer sees the sentence that changed rather than two whole narratives."""
+    before = re.findall(r"\S+\s*|\s+", old or "")
+    after = re.findall(r"\S+\s*|\s+", new or "")
+    matcher = difflib.SequenceMatcher(
+        a=[w.strip() for w in before], b=[w.strip() for w in after], autojunk=False
+    )
+    parts = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(DiffPart("".join(after[b1:b2]), "same"))
+            continue
+        if a2 > a1:
+            parts.append(DiffPart("".join(before[a1:a2]), "removed"))
+        if b2 > b1:
+            parts.append(DiffPart("".join(after[b1:b2]), "added"))
+    return parts

@@ -143,6 +143,9 @@ class UpdateShown:
 
     direction: str
     workflow_state: str
+    # For a no return: the month of the last update actually written, whose status is
+    # carried forward (None when there is none).
+    carried_month: datetime.date | None
 
     @property
     def direction_arrow(self) -> str:
@@ -151,6 +154,20 @@ class UpdateShown:
     @property
     def direction_words(self) -> str:
         return Direction.words_for(self.direction)
+
+    @property
+    def is_not_returned(self) -> bool:
+        return self.workflow_state == ProgressUpdate.Workflow.NOT_RETURNED
+
+    @property
+    def no_return_note(self) -> str:
+        """ "No return – carried forward from August 2009": what a row with no return
+        shows wherever it appears, so a carried status is never taken for a new one."""
+        if not self.is_not_returned:
+            return ""
+        if self.carried_month is None:
+            return "No return – no earlier update to carry forward"
+        return f"No return – carried forward from {self.carried_month:%B %Y}"
 
     @property
     def is_approved(self) -> bool:
@@ -171,8 +188,8 @@ class ProgressUpdate(UpdateShown, models.Model):
         SUBMITTED = "submitted", "Awaiting sign-off"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
-        # Written when a month closes for an item nobody updated: last month's status and
-        # direction carried forward, so the frozen month still has a row for every item.
+        # Written when a month closes for an item nobody updated: last month's status
+        # carried forward (`carried_from`), so the frozen month has a row for every item.
         NOT_RETURNED = "not_returned", "No return"
 
     period = models.ForeignKey(
@@ -234,6 +251,16 @@ class ProgressUpdate(UpdateShown, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented on every save so that a second, stale save can be refused.
     version = models.PositiveIntegerField(default=1)
+    # A no return's source: the item's last update actually written (not itself a no
+    # return), whose status the close carried forward and whose narrative is the last one
+    # the lead wrote.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -258,3 +285,7 @@ class ProgressUpdate(UpdateShown, models.Model):
     def __str__(self) -> str:
         item = self.action or self.milestone
         return f"{item} – {self.period}"
+
+    @property
+    def carried_month(self) -> datetime.date | None:  # type: ignore[override]
+        return self.carried_from.period.month if self.carried_from_id else None

@@ -188,6 +188,7 @@ class UpdateView(UpdateShown):
     actual_finish: datetime.date | None
     workflow_state: str
     workflow_label: str
+    carried_month: datetime.date | None = None
 
     @property
     def arrow(self) -> str:
