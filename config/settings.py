@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "reminders",
+    "search",
 ]
 
 MIDDLEWARE = [

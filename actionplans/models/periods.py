@@ -182,6 +182,9 @@ class ProgressUpdate(UpdateShown, models.Model):
     """A lead's report on one action or milestone for one period."""
 
     Direction = Direction
+    # What a lead reports, in the order the form shows it: services.ItemValues carries
+    # exactly these (services.UPDATE_FIELDS is this tuple), and same_values_as compares them.
+    REPORTED_FIELDS = ("status", "direction", "progress", "risk", "actual_finish")
 
     class Workflow(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -289,3 +292,17 @@ class ProgressUpdate(UpdateShown, models.Model):
     @property
     def carried_month(self) -> datetime.date | None:  # type: ignore[override]
         return self.carried_from.period.month if self.carried_from_id else None
+
+    @property
+    def written(self) -> "ProgressUpdate | None":
+        """The update whose narrative the lead actually wrote: this one, or for a no
+        return the one it carries forward."""
+        return self.carried_from if self.is_not_returned else self
+
+    def same_values_as(self, other: "ProgressUpdate | None") -> bool:
+        """True when `other` (last month's update, say) reports exactly what this one
+        does: a lead who confirmed that nothing changed since."""
+        return other is not None and all(
+            self.serializable_value(name) == other.serializable_value(name)
+            for name in self.REPORTED_FIELDS
+        )

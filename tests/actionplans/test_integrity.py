@@ -32,6 +32,21 @@ def _page_form(client, url: str, button: str) -> dict[str, str]:
     return form.data(button)
 
 
+def _submit_through_pages(client, cycle, status=None) -> None:
+    """Continue from the update form (choosing `status` for every item when given), then
+    submit from the check-your-answers page, as the lead's browser does."""
+    data = _page_form(client, form_url(cycle), "review")
+    if status is not None:
+        data |= {name: str(status.pk) for name in data if name.endswith("-status")}
+    response = client.post(form_url(cycle), data)
+    assert response.status_code == 302, response.content.decode()
+    check_url = response.url
+    assert (
+        client.post(check_url, _page_form(client, check_url, "submit")).status_code
+        == 302
+    )
+
+
 def _close_september_and_open_october(cycle) -> ReportingPeriod:
     services.period_close(period=cycle.september, user=cycle.coordinator)
     return services.period_open_next(plan=cycle.plan, user=cycle.coordinator)
@@ -40,9 +55,7 @@ def _close_september_and_open_october(cycle) -> ReportingPeriod:
 def _milestone_lead_submits(client, cycle) -> None:
     """The lead of (b) only submits (b) as Amber from the update form."""
     client.force_login(cycle.milestone_lead)
-    data = _page_form(client, form_url(cycle), "submit")
-    data[f"m{cycle.milestone_b.pk}-status"] = str(cycle.status("Amber").pk)
-    assert client.post(form_url(cycle), data).status_code == 302
+    _submit_through_pages(client, cycle, status=cycle.status("Amber"))
 
 
 def _states(cycle) -> dict[tuple, tuple]:
@@ -245,7 +258,7 @@ def test_a_sign_off_page_from_a_closed_month_does_not_approve_the_next(client, c
     september_page = _page_form(client, signoff_url(cycle), "approve")
     october = _close_september_and_open_october(cycle)
     client.force_login(cycle.lead)
-    client.post(form_url(cycle), _page_form(client, form_url(cycle), "submit"))
+    _submit_through_pages(client, cycle)
     assert october.updates.get(action=cycle.action).workflow_state == "submitted"
 
     client.force_login(cycle.chief)
@@ -284,10 +297,7 @@ def test_a_chief_officer_who_leads_a_submitted_milestone_cannot_approve_it(
 ):
     cycle.action.chief_officers.add(cycle.milestone_officer)
     client.force_login(cycle.milestone_lead)
-    data = _page_form(client, form_url(cycle), "submit")
-    amber = str(cycle.status("Amber").pk)
-    data |= {name: amber for name in data if name.endswith("-status")}
-    assert client.post(form_url(cycle), data).status_code == 302
+    _submit_through_pages(client, cycle, status=cycle.status("Amber"))
     page = client.get(signoff_url(cycle)).content.decode()
     assert "You lead 1.8 (b), so a plan coordinator signs it off." in page
     client.post(signoff_url(cycle), {"approve": "1"})

@@ -144,7 +144,7 @@ def test_my_actions_asks_for_no_return_on_an_action_finished_before_the_month(
     }
     assert rows["1.3"].state == "Finished: no update due"
     assert not rows["1.3"].needs_attention
-    assert rows["1.1"].state == "No update" and rows["1.1"].needs_attention
+    assert rows["1.1"].state == "Not started" and rows["1.1"].needs_attention
 
 
 def test_overdue_row_and_queryset_agree_as_of_a_date_and_as_at_a_period(month_plan):

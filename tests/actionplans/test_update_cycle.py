@@ -69,7 +69,7 @@ def test_my_actions_lists_what_the_lead_must_do_with_one_click_to_the_form(
 ):
     client.force_login(cycle.lead)
     page = client.get(reverse("home")).content.decode()
-    assert "1.8" in page and "No update" in page
+    assert "1.8" in page and "Not started" in page
     assert form_url(cycle) in page
     assert "2.1" not in page  # not theirs
 
