@@ -1,9 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import onboarding
 from .models import (
     Action,
     ActionPlan,
@@ -121,6 +128,119 @@ class OfficerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_filter = ["organisation", ("user", admin.EmptyFieldListFilter)]
     list_select_related = ["organisation", "user"]
     autocomplete_fields = ["user"]
+    change_form_template = "admin/actionplans/officer/change_form.html"
+
+    class AccountForm(forms.Form):
+        """The address a new sign-in is made for; the service checks the rest."""
+
+        email = forms.EmailField(
+            label="Email",
+            max_length=254,
+            widget=forms.EmailInput(attrs={"class": "vTextField"}),
+            help_text="Their username, where the link to choose a password goes, and "
+            "where reminders go: the officer's email is set to it.",
+        )
+
+    def get_urls(self):
+        create = path(
+            "<path:object_id>/account/",
+            self.admin_site.admin_view(
+                require_http_methods(["GET", "HEAD", "POST"])(self.account_create_view)
+            ),
+            name="actionplans_officer_account_create",
+        )
+        return [create, *super().get_urls()]
+
+    def has_account_create_permission(self, request, officer: Officer) -> bool:
+        """Giving a sign-in adds a user and changes the officer."""
+        return request.user.has_perm("auth.add_user") and self.has_change_permission(
+            request, officer
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        officer = kwargs.get("obj")
+        if officer is not None:
+            context.update(self._account_tools(request, officer))
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    def _account_tools(self, request, officer: Officer) -> dict:
+        """The officer page's sign-in button, or the user they sign in as."""
+        user = officer.user
+        if user is not None:
+            may_view = request.user.has_perm("auth.view_user") or request.user.has_perm(
+                "auth.change_user"
+            )
+            return {
+                "account_user": user,
+                "account_user_url": (
+                    reverse("admin:auth_user_change", args=[user.pk])
+                    if may_view
+                    else None
+                ),
+            }
+        offered = self.has_account_create_permission(request, officer)
+        try:
+            onboarding.officer_account_check(officer=officer, by=request.user)
+        except ValidationError:
+            offered = False  # another council's officer: no button to be refused by
+        return {
+            "account_create_url": (
+                reverse("admin:actionplans_officer_account_create", args=[officer.pk])
+                if offered
+                else None
+            )
+        }
+
+    def account_create_view(self, request, object_id: str):
+        """Confirm the email, then create the officer's user and send the link."""
+        officer = self.get_object(request, unquote(object_id))
+        if officer is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_account_create_permission(request, officer):
+            raise PermissionDenied
+        change_url = reverse("admin:actionplans_officer_change", args=[officer.pk])
+        try:
+            onboarding.officer_account_check(officer=officer, by=request.user)
+        except ValidationError as error:
+            refusal, form = error.messages[0], None
+        else:
+            refusal = None
+            form = self.AccountForm(
+                request.POST if request.method == "POST" else None,
+                initial={"email": officer.email},
+            )
+        if form is not None and form.is_valid():
+            try:
+                account = onboarding.officer_account_create(
+                    officer=officer, email=form.cleaned_data["email"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                user = account.user
+                self.log_change(request, officer, f"Created sign-in account {user}.")
+                self.message_user(
+                    request,
+                    f"{officer} now signs in as {user.get_username()}. An email with "
+                    f"a link to choose a password is on its way to {user.email}.",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Create a sign-in account for {officer}",
+            "opts": self.opts,
+            "original": officer,
+            "form": form,
+            "refusal": refusal,
+            "plans": onboarding.officer_plans(officer=officer),
+            "change_url": change_url,
+            "expires_in": onboarding.set_password_link_lifetime(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/actionplans/officer/account_create.html", context
+        )
 
 
 @admin.register(PlanMembership)
