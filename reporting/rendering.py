@@ -56,9 +56,28 @@ _STATIC_PREFIX = _PRINT_ORIGIN + "static/"
 _FETCHABLE_SUFFIXES = {".css", ".svg", ".png", ".woff", ".woff2", ".ttf"}
 
 
-def body_context(report: Report) -> dict:
+class Layout:
+    """How a progress report reads on screen (the PDF is always the table).
+
+    One block per action reads on any width; the table, with the seed's columns, suits
+    a wide screen. Chosen by a plain link (`?view=table`), so no script is needed.
+    """
+
+    BLOCKS = "blocks"
+    TABLE = "table"
+
+    @classmethod
+    def from_query(cls, value: str | None) -> str:
+        return cls.TABLE if value == cls.TABLE else cls.BLOCKS
+
+
+def body_context(report: Report, *, layout: str = Layout.BLOCKS) -> dict:
     """What the body partials need besides the report itself."""
-    context: dict = {"report": report, "body_template": BODY_TEMPLATES[report.kind]}
+    context: dict = {
+        "report": report,
+        "body_template": BODY_TEMPLATES[report.kind],
+        "layout": layout,
+    }
     if isinstance(report, Dashboard):
         context["bar_chart"] = charts.status_bar_chart(
             report.months, report.statuses, report.status_labels
@@ -126,8 +145,9 @@ def report_print_html(report: Report) -> str:
     return render_to_string("reporting/report_print.html", context)
 
 
-def report_body_cache_key(report: Report) -> str | None:
-    """The shared cache's key for the report's body HTML; None while it may change."""
+def report_body_cache_key(report: Report, layout: str = Layout.BLOCKS) -> str | None:
+    """The shared cache's key for the report's body HTML in one screen layout; None
+    while it may change."""
     name = storage_name(
         slug=report.plan.slug,
         kind=report.kind,
@@ -136,7 +156,7 @@ def report_body_cache_key(report: Report) -> str | None:
         stamp="" if isinstance(report, Dashboard) else report.rows_stamp,
         pack=report if isinstance(report, ScrutinyPack) else None,
     )
-    return f"report-body:{name}" if name else None
+    return f"report-body:{name}:{layout}" if name else None
 
 
 def report_body_html(report: Report, context: dict) -> str:
@@ -146,7 +166,7 @@ def report_body_html(report: Report, context: dict) -> str:
     report reads gives a new key, so a cached body is never stale, and every web worker
     shares the one cache (settings.CACHES), so they all answer alike.
     """
-    key = report_body_cache_key(report)
+    key = report_body_cache_key(report, context["layout"])
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -296,6 +316,10 @@ XLSX_COLUMNS = [
     # it was changed by the month's end (blank where it never moved).
     ("Baseline finish", 12),
     ("Finish revisions", 10),
+    # Where nobody updated the item: "No return – carried forward from August 2009".
+    # Last, so the columns people already filter and sort keep their places.
+    ("Last month no return", 26),
+    ("This month no return", 26),
 ]
 
 
@@ -303,6 +327,16 @@ def _direction_words(update) -> str:
     if not update or not update.direction_arrow:
         return ""
     return f"{update.direction_arrow} {update.direction_words}"
+
+
+def _narrative(update, name: str) -> str:
+    """The progress or risk the row shows: a no return's is the one last written."""
+    if not update:
+        return ""
+    text = getattr(update, f"{name}_shown")
+    if update.shows_carried_narrative and text:
+        return f"{update.carried_label}: {text}"
+    return text
 
 
 def _this_month_status(item) -> str:
@@ -351,12 +385,14 @@ def report_xlsx(report: PeriodReport) -> bytes:
                     item.success_criteria,
                     "; ".join(p.name for p in item.leads),
                     "; ".join(p.name for p in item.chief_officers),
-                    this.progress if this else "",
-                    this.risk if this else "",
+                    _narrative(this, "progress"),
+                    _narrative(this, "risk"),
                     # Why the row is an exception (red, overdue, deteriorating, slipped).
                     "; ".join(item.reasons),
                     revised.baseline if revised else None,
                     revised.revisions if revised else None,
+                    last.no_return_note if last else "",
+                    this.no_return_note if this else "",
                 ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row_number, column=column)

@@ -5,6 +5,7 @@ does not leak); only the plan's coordinators may edit a scrutiny cover report.
 """
 
 import datetime
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from .selectors import (
     ReportError,
     ReportFilters,
     dashboard_build,
+    other_months,
     period_report_build,
     scrutiny_pack_build,
 )
@@ -146,6 +148,36 @@ def _period_report(request: HttpRequest, plan: ActionPlan, kind: str):
     return period_report_build(plan=plan, kind=kind, month=month, filters=filters)
 
 
+def _other_month_urls(report, url_for: Callable[[str], str]) -> dict[str, str]:
+    """Links to the same report for the open month's draft and for the latest closed
+    month, where the report is of another month; `url_for` takes a period key."""
+    draft, latest_closed = report.other_months.draft, report.other_months.latest_closed
+    return {
+        "draft_url": url_for(draft.key) if draft else "",
+        "latest_closed_url": url_for(latest_closed.key) if latest_closed else "",
+    }
+
+
+def _report_links(report, *, slug: str, kind: str, layout: str) -> dict:
+    """A period report's links to itself: in the other layout, and for the other
+    months, keeping its filters (and its layout, when it is the table)."""
+    params = report.filters.as_params() | {"period": report.period.key}
+
+    def url(name: str = layout, **changed: str) -> str:
+        query = params | changed
+        if name != rendering.Layout.BLOCKS:
+            query["view"] = name
+        return reverse("reporting:report", args=[slug, kind]) + "?" + urlencode(query)
+
+    layouts = [rendering.Layout.BLOCKS, rendering.Layout.TABLE]
+    return _other_month_urls(report, lambda key: url(period=key)) | {
+        # The summary has one layout.
+        "layout_urls": {name: url(name) for name in layouts}
+        if kind != Kind.SUMMARY
+        else {},
+    }
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -161,6 +193,7 @@ def report_index(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "plan": plan,
         "periods": periods,
+        "other_months": other_months(periods),
         "quarters": [
             {"key": months.quarter_key(q), "label": months.quarter_label(q)}
             for q in quarters
@@ -195,11 +228,15 @@ def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         return _bad_request(request, plan, error)
     initial = report.filters.as_params() | {"period": report.period.key}
     query = "?" + urlencode(initial)
-    context = rendering.body_context(report)
+    layout = rendering.Layout.BLOCKS
+    if kind != Kind.SUMMARY:
+        layout = rendering.Layout.from_query(request.GET.get("view"))
+    context = rendering.body_context(report, layout=layout)
     context |= {
         "body_html": rendering.report_body_html(report, context),
         "plan": plan,
         "form": ReportFilterForm(initial=initial, choices=report.choices),
+        **_report_links(report, slug=slug, kind=kind, layout=layout),
         "pdf_url": reverse("reporting:report_pdf", args=[slug, kind]) + query,
         "xlsx_url": (
             reverse("reporting:report_xlsx", args=[slug, kind]) + query
@@ -324,6 +361,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "pdf_url": reverse("reporting:dashboard_pdf", args=[slug])
         + f"?period={report.period.key}",
+        **_other_month_urls(
+            report,
+            lambda key: reverse("reporting:dashboard", args=[slug]) + f"?period={key}",
+        ),
     }
     return render(request, "reporting/report_page.html", context)
 

@@ -9,6 +9,7 @@ from lib import months
 from .items import (
     ActionBlock,
     Kind,
+    OtherMonths,
     PeriodRef,
     Person,
     ReportFilters,
@@ -18,6 +19,7 @@ from .items import (
     _plan_rows,
     _PlanRows,
     _updates_for,
+    other_months,
     period_for_plan,
 )
 from .period import StatusCount, _OneMonthReport, status_counts
@@ -55,6 +57,7 @@ class Dashboard(_OneMonthReport):
     chief_officer_rows: list[OfficerRow]
     kind: str = Kind.DASHBOARD
     filters: ReportFilters = field(default_factory=ReportFilters)
+    other_months: OtherMonths = field(default_factory=lambda: OtherMonths(None, None))
 
     @property
     def subtitle(self) -> str:
@@ -129,4 +132,5 @@ def dashboard_build(
         chief_officer_rows=sorted(
             officers.values(), key=lambda row: row.officer.name.lower()
         ),
+        other_months=other_months(rows.periods, shown=period_row.month),
     )

@@ -189,10 +189,38 @@ class UpdateView(UpdateShown):
     workflow_state: str
     workflow_label: str
     carried_month: datetime.date | None = None
+    # A no return's narrative as its lead last wrote it (in `carried_month`).
+    carried_progress: str = ""
+    carried_risk: str = ""
 
     @property
     def arrow(self) -> str:
         return self.direction_arrow
+
+    @property
+    def shows_carried_narrative(self) -> bool:
+        """A no return reads the narrative its lead last wrote, unless a correction of
+        the closed month gave it one of its own."""
+        return (
+            self.is_not_returned
+            and self.carried_month is not None
+            and not (self.progress or self.risk)
+        )
+
+    @property
+    def carried_label(self) -> str:
+        """ "Last written in August 2009", heading the narrative a no return shows."""
+        if not self.shows_carried_narrative:
+            return ""
+        return f"Last written in {self.carried_month:%B %Y}"
+
+    @property
+    def progress_shown(self) -> str:
+        return self.carried_progress if self.shows_carried_narrative else self.progress
+
+    @property
+    def risk_shown(self) -> str:
+        return self.carried_risk if self.shows_carried_narrative else self.risk
 
 
 @dataclass(frozen=True)
@@ -426,9 +454,13 @@ def _updates_for(
         "risk",
         "actual_finish",
         "workflow_state",
+        # A no return's source, joined into the same query.
+        "carried_from__period__month",
+        "carried_from__progress",
+        "carried_from__risk",
     )
     for period_id, action_id, milestone_id, status_id, *rest in rows:
-        direction, progress, risk, actual_finish, workflow = rest
+        direction, progress, risk, actual_finish, workflow, *carried = rest
         key = (
             (period_id, "milestone", milestone_id)
             if milestone_id
@@ -442,6 +474,9 @@ def _updates_for(
             actual_finish=actual_finish,
             workflow_state=workflow,
             workflow_label=labels.get(workflow, workflow),
+            carried_month=carried[0],
+            carried_progress=carried[1] or "",
+            carried_risk=carried[2] or "",
         )
     return updates
 
@@ -469,7 +504,8 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
 
     The reports read the plan, its statuses, actions, milestones, recommendations,
     officers and amendments (`_plan_rows`), and the periods and updates of each month and
-    of the month before (`_updates_for`). Every write to those rows, many-to-many changes
+    of the month before with the updates their no returns carry forward
+    (`_updates_for`). Every write to those rows, many-to-many changes
     included, adds a history row, so the sum and the number of their history ids change
     with every write and deletion, whatever the clocks say and in whatever order
     transactions commit.
@@ -501,6 +537,13 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
         ),
         ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
         ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
+        # The earlier updates whose narrative the months' no returns show: a correction
+        # of one is a correction of what these reports say.
+        ProgressUpdate.history.filter(
+            id__in=ProgressUpdate.objects.filter(
+                period__in=periods, carried_from__isnull=False
+            ).values("carried_from_id")
+        ),
         # Every request and decision: a closed month's register, and its values in
         # force, are read from them.
         Amendment.history.filter(plan_id=plan.pk),
@@ -582,6 +625,34 @@ def period_for_plan(
     if period is None:
         raise ReportError("The plan has no reporting periods yet.")
     return period
+
+
+@dataclass(frozen=True)
+class OtherMonths:
+    """The months a report links to besides its own, each None where it is the month
+    shown or the plan has none: the open month's draft, and the latest closed month."""
+
+    draft: PeriodRef | None
+    latest_closed: PeriodRef | None
+
+
+def other_months(
+    periods: list[ReportingPeriod], *, shown: datetime.date | None = None
+) -> OtherMonths:
+    """Reports open on the month `pick_reported` chooses, the latest closed one; the
+    month being worked on (`pick_current`) is one click away while it is open."""
+    current = ReportingPeriod.pick_current(periods)
+    reported = ReportingPeriod.pick_reported(periods)
+    draft = current if current and not current.is_closed else None
+    latest_closed = reported if reported and reported.is_closed else None
+    return OtherMonths(
+        draft=_period_ref(draft) if draft and draft.month != shown else None,
+        latest_closed=(
+            _period_ref(latest_closed)
+            if latest_closed and latest_closed.month != shown
+            else None
+        ),
+    )
 
 
 @dataclass

@@ -11,6 +11,7 @@ from recommendations.numbering import number_sort_key
 from .items import (
     ActionBlock,
     Kind,
+    OtherMonths,
     PeriodRef,
     Person,
     RecommendationGroup,
@@ -23,6 +24,7 @@ from .items import (
     _plan_rows,
     _PlanRows,
     _updates_for,
+    other_months,
     period_for_plan,
     report_rows_stamp,
 )
@@ -102,6 +104,8 @@ class PeriodReport(_OneMonthReport):
     # What the rows read looked like (`report_rows_stamp`): part of a closed month's
     # storage key, so that any change to them makes the report again.
     rows_stamp: str = ""
+    # The open month's draft and the latest closed month, where they are not this one.
+    other_months: OtherMonths = field(default_factory=lambda: OtherMonths(None, None))
 
     @property
     def next_month_label(self) -> str:
@@ -309,6 +313,7 @@ def period_report_build(
         chief_officer=chief_officer,
         register=register_entries(rows, period),
         rows_stamp=stamp,
+        other_months=other_months(rows.periods, shown=period.month),
     )
 
 
