@@ -11,8 +11,14 @@ from lib.text import is_blank
 from .models import Action, ProgressUpdate, ReportingPeriod, StatusOption
 from .permissions import ActionAccess
 from .rules import update_values_problems
-from .selectors import updates_for_action
-from .services import UPDATE_FIELDS, Change, ItemKey, ItemValues
+from .selectors import SignoffRow, plans_for_user, updates_for_action
+from .services import (
+    UPDATE_FIELDS,
+    ApprovalSelection,
+    Change,
+    ItemKey,
+    ItemValues,
+)
 from .services import item_key as _key
 
 # An error summary entry: the id its link goes to, "<item> <field label>", the message.
@@ -94,6 +100,14 @@ class ItemUpdateForm(forms.Form):
         self.fields["status"].choices = [("", "Not assessed")] + [
             (s.pk, self.fields["status"].label_from_instance(s)) for s in statuses
         ]
+        # Last month's narrative, for "Copy last month's text" (static/js/update_form.js);
+        # after a no return, the last one the lead actually wrote.
+        written = last.written if last else None
+        for name in ("progress", "risk") if written else ():
+            if getattr(written, name):
+                self.fields[name].widget.attrs["data-last-text"] = getattr(
+                    written, name
+                )
         if compact:
             self.fields["progress"].widget.attrs["rows"] = 3
             self.fields["risk"].widget.attrs["rows"] = 2
@@ -217,6 +231,8 @@ def _initial(
     )
     return {
         "status": status.pk if status else None,
+        # Direction of travel is carried forward as a proposal the lead can change.
+        "direction": last.direction if last else "",
         # A finished item stays finished: offer last month's actual finish again.
         "actual_finish": last.actual_finish if last else None,
         "version": 0,
@@ -258,6 +274,9 @@ class ActionUpdateForms:
     ):
         self.data, self.action, self.period, self.access = data, action, period, access
         self.submit = data is not None and "submit" in data
+        # "Continue" saves a draft, then shows the check-your-answers page; it needs the
+        # same as a submission (a status for every item), so it is checked the same way.
+        self.review = data is not None and "review" in data
         # What someone else changed meanwhile, once rebased after an edit conflict.
         self.conflict: list[Change] = []
         self.statuses = list(action.plan.statuses.all())
@@ -295,7 +314,7 @@ class ActionUpdateForms:
             statuses=self.statuses,
             update=self.current.get(_key(item)),
             last=self.last.get(_key(item)),
-            submit=self.submit,
+            submit=self.submit or self.review,
             compact=compact,
             prefix=prefix,
         )
@@ -473,3 +492,120 @@ class ClosePeriodForm(forms.Form):
         required=False,
         label="Close the month although some returns are missing or not signed off",
     )
+
+
+class BulkApproveForm(forms.Form):
+    """The sign-off queue's approval of several actions at once: those ticked
+    ("approve"), or every one the queue showed ("approve_all", which needs no script).
+
+    `rows` is the queue as it is now (signoff_rows, only the actions the user may
+    approve). Each row of the page carries the month it showed and the version of each of
+    its action's updates, as SignoffForm does for one action, so that the service refuses
+    values changed since. A ticked action no longer in the queue (approved or returned
+    meanwhile, or taken back by its lead) is an error naming it, and nothing is approved.
+    """
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        rows: list[SignoffRow],
+        user,
+        ticked: set[int] | None = None,
+    ):
+        super().__init__(data)
+        self.rows = {row.action.pk: row for row in rows}
+        self.user = user
+        if ticked is None:
+            ticked = set(_ids(data.getlist("action"))) if data is not None else set()
+        self.ticked = ticked
+
+    @property
+    def choices(self) -> list[tuple[SignoffRow, str, str, bool]]:
+        """Each row with the hidden values it carries (month, versions) and whether its
+        box is ticked."""
+        return [
+            (
+                row,
+                months.month_key(row.period.month),
+                _versions_value(row.versions),
+                pk in self.ticked,
+            )
+            for pk, row in self.rows.items()
+        ]
+
+    def clean(self):
+        shown = "approve_all" in self.data
+        chosen = _ids(self.data.getlist("shown" if shown else "action"))
+        if not chosen:
+            raise forms.ValidationError(
+                "Tick the actions to approve.", code="none_chosen"
+            )
+        gone = [pk for pk in chosen if pk not in self.rows]
+        if gone:
+            raise forms.ValidationError(
+                f"{self._named(gone)} no longer awaiting your sign-off: approved or "
+                "returned meanwhile, or taken back by the lead. Nothing was approved.",
+                code="not_awaiting",
+            )
+        for pk in chosen:
+            row = self.rows[pk]
+            if self.data.get(f"month-{pk}") != months.month_key(row.period.month):
+                raise forms.ValidationError(
+                    f"Action {row.action.number} was shown for another month; it now "
+                    f"awaits sign-off for {row.period}. Nothing was approved.",
+                    code="month_changed",
+                )
+        self.cleaned_data["selections"] = [
+            ApprovalSelection(
+                action=self.rows[pk].action,
+                period=self.rows[pk].period,
+                seen=_versions_parsed(self.data.get(f"versions-{pk}", "")),
+            )
+            for pk in chosen
+        ]
+        return self.cleaned_data
+
+    def selections(self) -> list[ApprovalSelection]:
+        return self.cleaned_data["selections"]
+
+    def _named(self, pks: list[int]) -> str:
+        """ "Action 1.8 is", "Actions 1.8, 2.1 are": those of the plans the user sees."""
+        numbers = list(
+            Action.objects.filter(pk__in=pks, plan__in=plans_for_user(user=self.user))
+            .order_by("sort_key")
+            .values_list("number", flat=True)
+        )
+        if not numbers:
+            return "An action you ticked is"
+        if len(numbers) == 1:
+            return f"Action {numbers[0]} is"
+        return f"Actions {', '.join(numbers)} are"
+
+
+def _ids(values: list[str]) -> list[int]:
+    """The posted action ids, in order, each once; anything else is ignored."""
+    return list(dict.fromkeys(int(value) for value in values if value.isdecimal()))
+
+
+def _versions_value(versions: dict[ItemKey, int]) -> str:
+    """The versions of an action's updates as one hidden value: "a12=3 m40=1"."""
+    return " ".join(
+        f"a{action_id}={version}" if action_id else f"m{milestone_id}={version}"
+        for (action_id, milestone_id), version in versions.items()
+    )
+
+
+def _versions_parsed(value: str) -> dict[ItemKey, int]:
+    """The versions a queue row carried. A damaged one is left out: it counts as "no
+    update shown", so any update there now is a change the approver has not seen."""
+    seen: dict[ItemKey, int] = {}
+    for token in value.split():
+        name, _, version = token.partition("=")
+        if not (version.isdecimal() and name[1:].isdecimal()):
+            continue
+        if name[0] == "a":
+            seen[(int(name[1:]), None)] = int(version)
+        elif name[0] == "m":
+            seen[(None, int(name[1:]))] = int(version)
+    return seen

@@ -13,14 +13,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import resolve_url
 from django.template import loader
 from django.views import defaults
+from django.views.decorators.http import require_POST
 
 logger = logging.getLogger("actionplans.security")
 
@@ -51,6 +54,29 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponseForbi
     )
     body = loader.render_to_string("403.html", {"exception": exception}, request)
     return HttpResponseForbidden(body)
+
+
+# --- Sessions ------------------------------------------------------------------------
+
+
+@login_not_required
+@require_POST
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """Renew a signed-in user's session; 401 (not the sign-in page) once it has ended.
+
+    The update form posts here while its lead types, since typing alone makes no request
+    and a session ends after SESSION_COOKIE_AGE without one. The 401 lets the page warn
+    the lead while the text is still in front of them; the sign-in page's address comes
+    with it, for a link to sign in again in another tab.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"error": "session-ended", "login_url": resolve_url(settings.LOGIN_URL)},
+            status=401,
+        )
+    # Saved with a new expiry even where SESSION_SAVE_EVERY_REQUEST is off.
+    request.session.modified = True
+    return HttpResponse(status=204)
 
 
 # --- Password reset ------------------------------------------------------------------

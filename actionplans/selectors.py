@@ -2,11 +2,16 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+
+if TYPE_CHECKING:
+    from .permissions import ActionAccess
 
 from lib import months
+from lib.text import DiffPart, is_blank, word_diff
 
 from .models import (
     Action,
@@ -51,7 +56,9 @@ def plan_actions(*, plan: ActionPlan, period: ReportingPeriod | None) -> list[Ac
 
     A fixed number of queries whatever the size of the plan.
     """
-    updates = ProgressUpdate.objects.filter(period=period).select_related("status")
+    updates = ProgressUpdate.objects.filter(period=period).select_related(
+        "status", "carried_from__period"
+    )
     return list(
         Action.objects.filter(plan=plan)
         .select_related("plan")
@@ -164,7 +171,7 @@ def action_updates_by_period(*, action: Action) -> list[dict]:
     """Per period, newest first: the action's update and its milestones' updates."""
     updates = (
         ProgressUpdate.objects.for_action(action)
-        .select_related("period", "status", "milestone")
+        .select_related("period", "status", "milestone", "carried_from__period")
         .order_by("-period__month", "milestone__order")
     )
     rows: dict[int, dict] = {}
@@ -228,6 +235,29 @@ def _date_flags(
     return flags
 
 
+class Task:
+    """Where one of a lead's actions stands this month, in the order My actions lists them:
+    what needs the lead first (GOV.UK task list)."""
+
+    RETURNED = "returned"
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    FINISHED = "finished"  # complete before the month began: no update is due
+
+    ORDER = [RETURNED, NOT_STARTED, DRAFT, SUBMITTED, APPROVED, FINISHED]
+    DONE = {SUBMITTED, APPROVED, FINISHED}
+    LABELS = {
+        RETURNED: "Returned to you",
+        NOT_STARTED: "Not started",
+        DRAFT: "Draft",
+        SUBMITTED: "Awaiting sign-off",
+        APPROVED: "Approved",
+        FINISHED: "Finished: no update due",
+    }
+
+
 @dataclass
 class MyActionRow:
     action: Action
@@ -238,21 +268,67 @@ class MyActionRow:
     flags: list[DateFlag]
     # Complete before the month began: no return is due (see period_returns).
     finished: bool = False
+    # The action's own update last month (the chief officer's "last month" column).
+    last_update: ProgressUpdate | None = None
+    # Every item the person reports on has an update last month and none yet this month:
+    # they may confirm it "no change since last month" (updates_confirm_unchanged).
+    can_confirm_unchanged: bool = False
+
+    @property
+    def task(self) -> str:
+        if self.update is None:
+            return Task.FINISHED if self.finished else Task.NOT_STARTED
+        state = self.update.workflow_state
+        return state if state in Task.ORDER else Task.APPROVED
 
     @property
     def state(self) -> str:
-        if self.update is None:
-            return "Finished: no update due" if self.finished else "No update"
-        return self.update.get_workflow_state_display()
+        return Task.LABELS[self.task]
+
+    @property
+    def is_lead(self) -> bool:
+        """The person writes this action's return (or some of its milestones')."""
+        return "Lead" in self.roles or "Milestone lead" in self.roles
+
+    @property
+    def is_chief(self) -> bool:
+        return "Chief officer" in self.roles
 
     @property
     def needs_attention(self) -> bool:
-        if self.update is None:
-            return not self.finished
-        return self.update.workflow_state in {
-            ProgressUpdate.Workflow.DRAFT,
-            ProgressUpdate.Workflow.RETURNED,
-        }
+        return self.task not in Task.DONE
+
+
+@dataclass
+class LeadTasks:
+    """A lead's actions this month as a task list: "6 of 15 done", what needs them first."""
+
+    rows: list[MyActionRow]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row.task in Task.DONE)
+
+    @property
+    def returned(self) -> list[MyActionRow]:
+        return [row for row in self.rows if row.task == Task.RETURNED]
+
+    @property
+    def unchanged_candidates(self) -> list[MyActionRow]:
+        return [row for row in self.rows if row.can_confirm_unchanged]
+
+    @property
+    def groups(self) -> list[tuple[str, str, list[MyActionRow]]]:
+        """(task, its label, rows) for each task that has rows, finished ones last."""
+        return [
+            (task, Task.LABELS[task], rows)
+            for task in Task.ORDER
+            if (rows := [row for row in self.rows if row.task == task])
+        ]
+
+
+def lead_tasks(rows: list[MyActionRow]) -> LeadTasks:
+    return LeadTasks([row for row in rows if row.is_lead])
 
 
 def my_actions(*, user) -> list[MyActionRow]:
@@ -261,6 +337,30 @@ def my_actions(*, user) -> list[MyActionRow]:
     if officer is None:
         return []
     return officer_actions(officer=officer)
+
+
+def _last_periods(periods: dict[int, ReportingPeriod]) -> dict[int, ReportingPeriod]:
+    """The month before each plan's open month, keyed by plan id: one query."""
+    last: dict[int, ReportingPeriod] = {}
+    for period in ReportingPeriod.objects.filter(plan_id__in=periods).order_by("month"):
+        if period.month < periods[period.plan_id].month:
+            last[period.plan_id] = period
+    return last
+
+
+def _updates_by_period(
+    periods, actions: list[Action]
+) -> dict[int, dict[tuple[int | None, int | None], ProgressUpdate]]:
+    """The periods' updates of the actions and their milestones, by period id, then
+    keyed (action_id, milestone_id): one query."""
+    updates: dict[int, dict] = {period.pk: {} for period in periods}
+    for update in (
+        ProgressUpdate.objects.filter(period__in=list(periods))
+        .filter(Q(action__in=actions) | Q(milestone__action__in=actions))
+        .select_related("status", "carried_from__period")
+    ):
+        updates[update.period_id][(update.action_id, update.milestone_id)] = update
+    return updates
 
 
 def officer_actions(*, officer: Officer) -> list[MyActionRow]:
@@ -273,14 +373,9 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
         .order_by("plan__title", "sort_key")
     )
     periods = open_periods(plans={a.plan_id for a in actions})
+    last_periods = _last_periods(periods)
     finished = _finished_before(actions, periods)
-    updates: dict[int, dict] = {period.pk: {} for period in periods.values()}
-    for update in (
-        ProgressUpdate.objects.filter(period__in=periods.values())
-        .filter(Q(action__in=actions) | Q(milestone__action__in=actions))
-        .select_related("status")
-    ):
-        updates[update.period_id][(update.action_id, update.milestone_id)] = update
+    updates = _updates_by_period([*periods.values(), *last_periods.values()], actions)
     rows = []
     for action in actions:
         period = periods.get(action.plan_id)
@@ -291,18 +386,21 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
             roles.append("Lead")
         if officer in action.chief_officers.all():
             roles.append("Chief officer")
-        led = [
-            m
-            for m in action.milestones.all()
-            if officer in m.leads.all() and m.is_in_plan(period.month)
-        ]
+        in_plan = [m for m in action.milestones.all() if m.is_in_plan(period.month)]
+        led = [m for m in in_plan if officer in m.leads.all()]
         if led and "Lead" not in roles:
             roles.append("Milestone lead")
         in_period = updates[period.pk]
+        last_period = last_periods.get(action.plan_id)
+        last = updates[last_period.pk] if last_period else {}
         update = in_period.get((action.pk, None))
+        # The items the person reports on: an action's lead (or chief) reports on the
+        # action and all its milestones, a milestone lead on their milestones.
+        reported = [(action.pk, None)] + [(None, m.pk) for m in in_plan]
         if roles == ["Milestone lead"]:
             # Their return is their milestones' updates, not the action's own.
             update = _least_advanced([in_period.get((None, m.pk)) for m in led])
+            reported = [(None, m.pk) for m in led]
         rows.append(
             MyActionRow(
                 action,
@@ -312,6 +410,9 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
                 led,
                 _date_flags(action, period, in_period),
                 finished=action.pk in finished,
+                last_update=last.get((action.pk, None)),
+                can_confirm_unchanged=action.pk not in finished
+                and all(key not in in_period and key in last for key in reported),
             )
         )
     return rows
@@ -374,6 +475,225 @@ def signoff_queue(*, user) -> list[ProgressUpdate]:
     )
 
 
+@dataclass(frozen=True)
+class EarlierReturn:
+    """A chief officer's return of an update that the lead has since submitted again."""
+
+    by: str
+    at: datetime.datetime
+    comment: str
+    # The narratives as they were returned, which the resubmission is compared with.
+    progress: str
+    risk: str
+
+
+def _earlier_returns(updates: list[ProgressUpdate]) -> dict[int, EarlierReturn]:
+    """The latest return of each of the updates, by update id, read from their history:
+    an update is one month's, so any return of it was this month. One query."""
+    records = (
+        ProgressUpdate.history.filter(
+            id__in=[u.pk for u in updates],
+            workflow_state=ProgressUpdate.Workflow.RETURNED,
+        )
+        .select_related("reviewed_by", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    returns = {}
+    for record in records:
+        reviewer = record.reviewed_by or record.history_user
+        returns[record.id] = EarlierReturn(
+            by=(reviewer.get_full_name() or reviewer.username) if reviewer else "–",
+            at=record.reviewed_at or record.history_date,
+            comment=record.review_comment,
+            progress=record.progress,
+            risk=record.risk,
+        )
+    return returns
+
+
+@dataclass
+class SignoffRow:
+    """An action awaiting the user's sign-off, as the sign-off queue shows it."""
+
+    action: Action
+    # The item the row shows: the action, or its milestone submitted on its own.
+    item: Action | Milestone
+    update: ProgressUpdate
+    # Last month's update of the same item.
+    last: ProgressUpdate | None
+    # Every update of the action awaiting sign-off: what approving the row approves.
+    awaiting: list[ProgressUpdate]
+    # The version of each of the action's updates this month, as the queue shows them.
+    versions: dict["ItemKey", int]
+    # Returned earlier this month and submitted again.
+    resubmitted: bool
+    # Every update awaiting sign-off reports exactly last month's values.
+    unchanged: bool
+
+    @property
+    def period(self) -> ReportingPeriod:
+        return self.update.period
+
+    @property
+    def leads(self) -> list[Officer]:
+        """The row's item's leads; a milestone nobody leads is its action's leads'."""
+        return list(self.item.leads.all()) or list(self.action.leads.all())
+
+    @property
+    def others_awaiting(self) -> list[tuple[str, ProgressUpdate]]:
+        """(number, update) of the action's other items that approving it approves."""
+        milestones = {m.pk: m for m in self.action.milestones.all()}
+        return [
+            (milestones[u.milestone_id].number, u)
+            for u in self.awaiting
+            if u.pk != self.update.pk and u.milestone_id in milestones
+        ]
+
+
+def signoff_rows(*, queue: list[ProgressUpdate]) -> list[SignoffRow]:
+    """The sign-off queue's rows for `signoff_queue`'s updates, in its order.
+
+    Each with last month's update beside it, everything of the action that approving it
+    approves (and the versions shown, see BulkApproveForm), and whether it was returned
+    before or reports no change. A fixed number of queries however many rows.
+    """
+    if not queue:
+        return []
+    actions = list(
+        {a.pk: a for a in (u.action or u.milestone.action for u in queue)}.values()
+    )
+    prefetch_related_objects(
+        actions,
+        "leads",
+        Prefetch("milestones", queryset=Milestone.objects.prefetch_related("leads")),
+    )
+    by_pk = {action.pk: action for action in actions}
+    periods = {u.period.plan_id: u.period for u in queue}
+    last_periods = _last_periods(periods)
+    updates = _updates_by_period([*periods.values(), *last_periods.values()], actions)
+    milestone_action = {m.pk: a.pk for a in actions for m in a.milestones.all()}
+
+    def action_id(update: ProgressUpdate) -> int:
+        return update.action_id or milestone_action[update.milestone_id]
+
+    awaiting: dict[int, list[ProgressUpdate]] = {}
+    versions: dict[int, dict[ItemKey, int]] = {}
+    for period in periods.values():
+        for key, update in updates[period.pk].items():
+            versions.setdefault(action_id(update), {})[key] = update.version
+            if update.workflow_state == ProgressUpdate.Workflow.SUBMITTED:
+                awaiting.setdefault(action_id(update), []).append(update)
+    returned = _earlier_returns([u for group in awaiting.values() for u in group])
+    rows = []
+    for update in queue:
+        action = by_pk[action_id(update)]
+        last_period = last_periods.get(action.plan_id)
+        last = updates[last_period.pk] if last_period else {}
+        action_awaiting = awaiting.get(action.pk, [update])
+        milestones = {m.pk: m for m in action.milestones.all()}
+        rows.append(
+            SignoffRow(
+                action=action,
+                item=milestones[update.milestone_id] if update.milestone_id else action,
+                update=update,
+                last=last.get((update.action_id, update.milestone_id)),
+                awaiting=action_awaiting,
+                versions=versions.get(action.pk, {}),
+                resubmitted=any(u.pk in returned for u in action_awaiting),
+                unchanged=all(
+                    u.same_values_as(last.get((u.action_id, u.milestone_id)))
+                    for u in action_awaiting
+                ),
+            )
+        )
+    return rows
+
+
+@dataclass
+class SignoffItem:
+    """One item on the sign-off page: this month's update beside last month's, and what
+    changed in its narratives since the version returned (or since last month)."""
+
+    item: Action | Milestone
+    update: ProgressUpdate | None
+    last: ProgressUpdate | None
+    # The month before this one ("last month"), if the plan has one.
+    previous: ReportingPeriod | None
+    # Returned earlier this month; only for an update now awaiting sign-off.
+    earlier_return: EarlierReturn | None
+
+    @property
+    def is_milestone(self) -> bool:
+        return isinstance(self.item, Milestone)
+
+    @property
+    def compared_with(self) -> str:
+        """What the diffs compare this month's narrative with, as the page says it."""
+        if self.earlier_return is not None:
+            return f"the version returned on {self.earlier_return.at:%-d %B %Y}"
+        if self.last is None or self.last.written is None:
+            return ""
+        if self.last.is_not_returned:
+            # The narrative the lead last wrote, carried into last month.
+            return f"{self.last.carried_month:%B %Y}"
+        return str(self.previous)
+
+    def _diff(self, name: str) -> list[DiffPart] | None:
+        """The narrative's change, word by word; None with nothing to compare with or
+        nothing changed."""
+        if self.update is None:
+            return None
+        if self.earlier_return is not None:
+            before = getattr(self.earlier_return, name)
+        else:
+            written = self.last.written if self.last else None
+            if written is None:
+                return None
+            before = getattr(written, name)
+        parts = word_diff(before, getattr(self.update, name))
+        return parts if any(part.kind != "same" for part in parts) else None
+
+    @property
+    def progress_diff(self) -> list[DiffPart] | None:
+        return self._diff("progress")
+
+    @property
+    def risk_diff(self) -> list[DiffPart] | None:
+        return self._diff("risk")
+
+
+def signoff_items(
+    *,
+    action: Action,
+    period: ReportingPeriod | None,
+    current: dict["ItemKey", ProgressUpdate],
+) -> list[SignoffItem]:
+    """The sign-off page's items, the action and then its milestones, with `current`
+    (the period's updates, from updates_for_action) beside last month's."""
+    previous = period.previous() if period else None
+    last = updates_for_action(action=action, period=previous)
+    returns = _earlier_returns(
+        [
+            u
+            for u in current.values()
+            if u.workflow_state == ProgressUpdate.Workflow.SUBMITTED
+        ]
+    )
+    items: list[Action | Milestone] = [action, *action.milestones.all()]
+    return [
+        SignoffItem(
+            item,
+            current.get(item_key(item)),
+            last.get(item_key(item)),
+            previous,
+            returns.get(current[item_key(item)].pk)
+            if item_key(item) in current
+            else None,
+        )
+        for item in items
+    ]
+
+
 @dataclass
 class ReturnRow:
     action: Action
@@ -433,7 +753,7 @@ def period_returns(*, period: ReportingPeriod) -> list[ReturnRow]:
         u.action_id: u
         for u in ProgressUpdate.objects.filter(
             period=period, action__isnull=False
-        ).select_related("status", "author")
+        ).select_related("status", "author", "carried_from__period")
     }
     finished = Action.objects.complete_before(period.month)
     actions = (
@@ -488,6 +808,15 @@ def period_returns_by_lead(*, returns: list[ReturnRow]) -> list[LeadReturns]:
     )
 
 
+# An item's update in a period, keyed as updates_for_action keys them.
+ItemKey = tuple[int | None, int | None]
+
+
+def item_key(item: Action | Milestone) -> ItemKey:
+    """An action's or milestone's key among its action's updates: (action_id, milestone_id)."""
+    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
+
+
 def updates_for_action(
     *, action: Action, period: ReportingPeriod | None
 ) -> dict[tuple[int | None, int | None], ProgressUpdate]:
@@ -498,8 +827,55 @@ def updates_for_action(
         (u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period=period)
         .for_action(action)
-        .select_related("status", "author", "reviewed_by")
+        .select_related("status", "author", "reviewed_by", "carried_from__period")
     }
+
+
+def reported_items(
+    action: Action, access: "ActionAccess", month: datetime.date
+) -> list[Action | Milestone]:
+    """The items of the action this user reports on in the month: the action itself when
+    they may update it, and the milestones they may update, withdrawn ones left out."""
+    items: list[Action | Milestone] = [action] if access.edit_action else []
+    return items + [
+        m
+        for m in action.milestones.all()
+        if m.pk in access.edit_milestones and m.is_in_plan(month)
+    ]
+
+
+@dataclass
+class CheckRow:
+    """One item on the check-your-answers page: this month's update beside last month's."""
+
+    item: Action | Milestone
+    update: ProgressUpdate | None
+    last: ProgressUpdate | None
+
+    @property
+    def anchor(self) -> str:
+        """The item's section of the update form, for the row's "Change" link."""
+        if isinstance(self.item, Action):
+            return "action-heading"
+        return f"m{self.item.pk}-heading"
+
+    @property
+    def has_no_progress(self) -> bool:
+        """Nothing written this month: the status and direction are only proposals
+        carried from last month, which the lead may not have looked at."""
+        return self.update is None or is_blank(self.update.progress)
+
+
+def update_check_rows(
+    *, action: Action, period: ReportingPeriod, access: "ActionAccess"
+) -> list[CheckRow]:
+    """What the user is about to submit for the action, item by item."""
+    current = updates_for_action(action=action, period=period)
+    last = updates_for_action(action=action, period=period.previous())
+    return [
+        CheckRow(item, current.get(item_key(item)), last.get(item_key(item)))
+        for item in reported_items(action, access, period.month)
+    ]
 
 
 @dataclass
@@ -521,7 +897,7 @@ def action_timeline(
         (u.period_id, u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period__in=periods)
         .for_action(action)
-        .select_related("status")
+        .select_related("status", "carried_from__period")
     }
     rows = [
         TimelineRow(
@@ -536,130 +912,3 @@ def action_timeline(
             )
         )
     return periods, rows
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime.datetime
-    who: str
-    item: str
-    what: str
-    changes: list[tuple[str, str, str]]
-    reason: str
-
-
-_HIDDEN_HISTORY_FIELDS = {
-    "id",
-    "version",
-    "sort_key",
-    "created_at",
-    "updated_at",
-    "author",
-    "reviewed_at",
-    "reviewed_by",
-    "order",
-}
-
-
-def _history_entries(
-    records, *, model, item_label, statuses, periods
-) -> list[HistoryEntry]:
-    """Field-by-field differences between consecutive history rows of each object."""
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in _HIDDEN_HISTORY_FIELDS
-        and f.attname not in _HIDDEN_HISTORY_FIELDS
-    ]
-
-    def show(record, field) -> str:
-        value = getattr(record, field.attname)
-        if value in (None, ""):
-            return "–"
-        if field.name == "status":
-            return statuses.get(value, str(value))
-        if field.name == "period":
-            return periods.get(value, str(value))
-        if field.is_relation:
-            return str(value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, datetime.date):
-            return value.strftime("%d/%m/%Y")
-        return str(value)
-
-    entries = []
-    previous = {}
-    for record in records:
-        before = previous.get(record.id)
-        previous[record.id] = record
-        if record.history_type == "-":
-            continue
-        changes = []
-        for field in fields:
-            if field.is_relation and field.name not in {"status", "period"}:
-                continue
-            new = show(record, field)
-            old = show(before, field) if before else "–"
-            if old != new:
-                changes.append((str(field.verbose_name), old, new))
-        if not changes and before is not None:
-            continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(
-                    record.history_user.get_full_name() or record.history_user.username
-                )
-                if record.history_user
-                else "System",
-                item=item_label(record),
-                what="Created" if record.history_type == "+" else "Changed",
-                changes=changes,
-                reason=record.history_change_reason or "",
-            )
-        )
-    return entries
-
-
-def action_change_history(*, action: Action) -> list[HistoryEntry]:
-    """Who changed what and when, for the action, its milestones and their updates.
-
-    Newest first; a fixed number of queries however long the history.
-    """
-    milestones = {m.pk: f"{action.number} {m.label}" for m in action.milestones.all()}
-    statuses = {s.pk: s.label for s in action.plan.statuses.all()}
-    periods = {p.pk: str(p) for p in action.plan.periods.all()}
-    entries = _history_entries(
-        Action.history.filter(id=action.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        model=Action,
-        item_label=lambda r: action.number,
-        statuses=statuses,
-        periods=periods,
-    )
-    entries += _history_entries(
-        Milestone.history.filter(action_id=action.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        model=Milestone,
-        item_label=lambda r: milestones.get(r.id, "milestone"),
-        statuses=statuses,
-        periods=periods,
-    )
-    entries += _history_entries(
-        ProgressUpdate.history.filter(
-            Q(action_id=action.pk) | Q(milestone_id__in=list(milestones))
-        )
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        model=ProgressUpdate,
-        item_label=lambda r: (
-            f"{milestones.get(r.milestone_id, action.number)} – "
-            f"{periods.get(r.period_id, '')} update"
-        ),
-        statuses=statuses,
-        periods=periods,
-    )
-    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -1,6 +1,5 @@
 """Writes to plans: status schemes, the monthly update cycle. Each runs in a transaction."""
 
-import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -18,7 +17,8 @@ from .models import (
     ReportingPeriod,
     StatusOption,
 )
-from .permissions import approval_refusals
+from .permissions import action_access, approval_refusals
+from .selectors import ItemKey, item_key, reported_items, updates_for_action
 from .signals import period_frozen
 
 # The Leeds guidance on RAG reporting (seed 001), the default scheme of every new plan.
@@ -78,21 +78,13 @@ class PeriodClosed(WorkflowError):
         self.period = period
 
 
-# An item's update in a period, keyed as updates_for_action keys them.
-ItemKey = tuple[int | None, int | None]
-
-
-def item_key(item: Action | Milestone) -> ItemKey:
-    """An action's or milestone's key among its action's updates: (action_id, milestone_id)."""
-    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
-
-
 @dataclass(frozen=True)
 class ItemValues:
     """What a user submitted for one action or milestone, and the version they started from.
 
-    The fields before `version` are the one list of what a lead reports (UPDATE_FIELDS):
-    a new one is added here, to ProgressUpdate and to ItemUpdateForm, and nowhere else.
+    The fields before `version` are what a lead reports, in the order of
+    ProgressUpdate.REPORTED_FIELDS (UPDATE_FIELDS): a new one is added there, here and to
+    ItemUpdateForm, and nowhere else (test_update_form checks they agree).
     """
 
     status: StatusOption | None
@@ -104,8 +96,9 @@ class ItemValues:
     version: int
 
 
-# The fields of an update that a lead reports, in the order they are shown.
-UPDATE_FIELDS = [f.name for f in dataclasses.fields(ItemValues) if f.name != "version"]
+# The fields of an update that a lead reports, in the order they are shown: defined on the
+# model, which compares updates by them (ProgressUpdate.same_values_as).
+UPDATE_FIELDS = ProgressUpdate.REPORTED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -168,6 +161,24 @@ def _conflicts(
     return changes
 
 
+def _refuse_changed(
+    current: dict[ItemKey, ProgressUpdate], seen: list[tuple[Action | Milestone, int]]
+) -> None:
+    """Refuse (UpdateConflict) when any item's update is not at the version the user saw
+    (0: no update yet), naming every value someone else changed."""
+    changes = [
+        change
+        for item, version in seen
+        for change in _conflicts(
+            item_label=item.number,
+            current=current.get(item_key(item)),
+            expected_version=version,
+        )
+    ]
+    if changes:
+        raise UpdateConflict(changes)
+
+
 def _lock_open_period(period: ReportingPeriod) -> ReportingPeriod:
     """Lock the period row so that a month cannot close in the middle of a save."""
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -216,17 +227,7 @@ def update_save(
     if action_values is not None:
         items.append((action, action_values))
     items += [(milestones[pk], values) for pk, values in milestone_values.items()]
-    changes = [
-        change
-        for item, values in items
-        for change in _conflicts(
-            item_label=item.number,
-            current=existing.get(item_key(item)),
-            expected_version=values.version,
-        )
-    ]
-    if changes:
-        raise UpdateConflict(changes)
+    _refuse_changed(existing, [(item, values.version) for item, values in items])
 
     state = (
         ProgressUpdate.Workflow.SUBMITTED if submit else ProgressUpdate.Workflow.DRAFT
@@ -246,6 +247,110 @@ def update_save(
         _write(update, user=user)
         written.append(update)
     return written
+
+
+def _unchanged_values(item, last: ProgressUpdate | None) -> ItemValues:
+    """Last month's values again, as a new update of this month: its status and direction,
+    and the narrative the lead last actually wrote (for a no return, the one it carries)."""
+    if last is None or last.status_id is None:
+        raise WorkflowError(
+            f"{item.number} has no status last month, so there is nothing to confirm: "
+            "update it instead."
+        )
+    written = last.written
+    return ItemValues(
+        status=last.status,
+        direction=last.direction,
+        progress=written.progress if written else "",
+        risk=written.risk if written else "",
+        actual_finish=last.actual_finish,
+        version=0,  # refused if anyone wrote one since the page was shown
+    )
+
+
+@transaction.atomic
+def updates_confirm_unchanged(*, actions: list[Action], user) -> list[ProgressUpdate]:
+    """A lead confirms several actions "no change since last month" in one step.
+
+    Each item the user reports on (`action_access`) gets last month's values again as a
+    submitted update, so the chief officer can approve them as they are. All or nothing:
+    an action that is not the user's, has a withdrawn or new item with nothing to carry
+    forward, or was updated since the page was shown, refuses the lot and is named.
+    """
+    written = []
+    for action in actions:
+        access = action_access(user, action)
+        period = action.plan.open_period()
+        if not access.edit_any or period is None:
+            raise WorkflowError(f"You cannot update action {action.number} this month.")
+        last = updates_for_action(action=action, period=period.previous())
+        in_plan = [m for m in action.milestones.all() if m.is_in_plan(period.month)]
+        try:
+            written += update_save(
+                action=action,
+                period=period,
+                user=user,
+                action_values=_unchanged_values(action, last.get(item_key(action)))
+                if access.edit_action
+                else None,
+                milestone_values={
+                    m.pk: _unchanged_values(m, last.get(item_key(m)))
+                    for m in in_plan
+                    if m.pk in access.edit_milestones
+                },
+                submit=True,
+            )
+        except UpdateConflict as exc:
+            raise WorkflowError(
+                f"Action {action.number} was updated since you opened the page "
+                f"({exc.changes[0].by}): nothing was confirmed."
+            ) from exc
+    return written
+
+
+@transaction.atomic
+def update_submit(
+    *, action: Action, period: ReportingPeriod, user, seen: dict[ItemKey, int]
+) -> list[ProgressUpdate]:
+    """Send for sign-off the updates the user read on the check-your-answers page.
+
+    `seen` is each item's update version as the page showed it: when any differs, nothing
+    is sent (UpdateConflict), so nobody submits values they have not checked. Every item
+    needs a status. Drafts and returned updates become submitted; those already
+    submitted or approved stay as they are.
+    """
+    period = _lock_open_period(period)
+    items = reported_items(action, action_access(user, action), period.month)
+    current = {
+        (u.action_id, u.milestone_id): u
+        for u in ProgressUpdate.objects.select_for_update(of=("self",))
+        .filter(period=period)
+        .for_action(action)
+        .select_related("author")
+    }
+    _refuse_changed(current, [(item, seen.get(item_key(item), 0)) for item in items])
+    unassessed = [
+        item.number
+        for item in items
+        if item_key(item) not in current or current[item_key(item)].status_id is None
+    ]
+    if unassessed:
+        raise WorkflowError(
+            f"Choose a status for {', '.join(unassessed)} before submitting for "
+            "sign-off."
+        )
+    sent = []
+    for item in items:
+        update = current[item_key(item)]
+        if update.workflow_state in {
+            ProgressUpdate.Workflow.DRAFT,
+            ProgressUpdate.Workflow.RETURNED,
+        }:
+            update.workflow_state = ProgressUpdate.Workflow.SUBMITTED
+            update.author = user
+            _write(update, user=user)
+            sent.append(update)
+    return sent
 
 
 def _is_someone_elses_decision(
@@ -299,17 +404,9 @@ def _review(
     }
     items = [action, *action.milestones.all()]
     if seen is not None:
-        changes = [
-            change
-            for item in items
-            for change in _conflicts(
-                item_label=item.number,
-                current=current.get(item_key(item)),
-                expected_version=seen.get(item_key(item), 0),
-            )
-        ]
-        if changes:
-            raise UpdateConflict(changes)
+        _refuse_changed(
+            current, [(item, seen.get(item_key(item), 0)) for item in items]
+        )
     submitted = [
         current[item_key(item)]
         for item in items
@@ -382,6 +479,64 @@ def update_return(
     )
 
 
+@dataclass(frozen=True)
+class ApprovalSelection:
+    """An action chosen on the sign-off queue, with what the queue showed of it: its
+    month and the version of each of its updates (0: none), as for update_approve."""
+
+    action: Action
+    period: ReportingPeriod
+    seen: dict[ItemKey, int]
+
+
+class ApprovalRefused(WorkflowError):
+    """An action of a bulk approval could not be approved, so none was."""
+
+    def __init__(
+        self, action: Action, reason: str, changes: list[Change] | None = None
+    ):
+        # Name the action, unless the reason does ("Action 1.8 has no update…").
+        if not reason.startswith(f"Action {action.number} "):
+            reason = f"Action {action.number}: {reason}"
+        super().__init__(f"Nothing was approved. {reason}")
+        self.action = action
+        # What changed since the queue was shown, when that is the reason.
+        self.changes = changes or []
+
+
+@transaction.atomic
+def updates_approve_many(
+    *, selections: list[ApprovalSelection], user
+) -> list[ProgressUpdate]:
+    """A chief officer signs off several actions at once, each as the queue showed it.
+
+    Each action goes through update_approve and its rules, in one transaction: when one
+    cannot be approved (its updates changed since they were shown, it no longer awaits
+    sign-off, its month closed, or the user leads or wrote it) nothing is approved and
+    ApprovalRefused names it. The caller limits the selections to the user's sign-off
+    queue (signoff_queue). Returns every update approved.
+    """
+    approved = []
+    for selection in selections:
+        try:
+            approved += update_approve(
+                action=selection.action,
+                period=selection.period,
+                user=user,
+                seen=selection.seen,
+            )
+        except UpdateConflict as exc:
+            raise ApprovalRefused(
+                selection.action,
+                f"Action {selection.action.number} changed after the queue was "
+                "shown: read it again before approving.",
+                exc.changes,
+            ) from exc
+        except WorkflowError as exc:
+            raise ApprovalRefused(selection.action, str(exc)) from exc
+    return approved
+
+
 @transaction.atomic
 def update_amend(
     *, update: ProgressUpdate, user, values: ItemValues, reason: str
@@ -441,7 +596,8 @@ def period_close(*, period: ReportingPeriod, user) -> int:
     """Close a month: freeze every item's update. Returns how many items had no return.
 
     An action or milestone nobody updated gets a "no return" update carrying last month's
-    status forward, so the frozen month has one row per item and reports never guess.
+    status and actual finish forward, and pointing at the update last actually written
+    (`carried_from`), so the frozen month has one row per item and reports never guess.
     """
     period = _lock_open_period(period)
     previous = period.previous()
@@ -467,6 +623,8 @@ def period_close(*, period: ReportingPeriod, user) -> int:
                 action_id=key[0],
                 milestone_id=key[1],
                 status_id=before.status_id if before else None,
+                # A finished item stays finished in the frozen month.
+                actual_finish=before.actual_finish if before else None,
                 carried_from_id=_last_written(before),
                 workflow_state=ProgressUpdate.Workflow.NOT_RETURNED,
             )

@@ -6,6 +6,7 @@ app_name = "actionplans"
 
 urlpatterns = [
     path("sign-off/", views.signoff_list, name="signoff_list"),
+    path("my-actions/unchanged/", views.unchanged_confirm, name="unchanged_confirm"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path(
         "plans/<slug:slug>/actions/<int:pk>/", views.action_detail, name="action_detail"
@@ -14,6 +15,11 @@ urlpatterns = [
         "plans/<slug:slug>/actions/<int:pk>/update/",
         views.update_form,
         name="update_form",
+    ),
+    path(
+        "plans/<slug:slug>/actions/<int:pk>/update/check/",
+        views.update_check,
+        name="update_check",
     ),
     path(
         "plans/<slug:slug>/actions/<int:pk>/sign-off/",

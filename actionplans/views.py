@@ -7,7 +7,7 @@ change it gets 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
@@ -22,6 +22,7 @@ from . import services
 from .forms import (
     ActionUpdateForms,
     AmendmentReasonForm,
+    BulkApproveForm,
     ClosePeriodForm,
     ItemUpdateForm,
     NarrativeForm,
@@ -29,6 +30,7 @@ from .forms import (
     SignoffForm,
     month_refusal,
 )
+from .history import action_change_history
 from .models import Action, ProgressUpdate
 from .permissions import (
     action_access,
@@ -39,17 +41,21 @@ from .permissions import (
     user_is_coordinator,
 )
 from .selectors import (
-    action_change_history,
     action_for_plan,
     action_revisions,
     action_timeline,
     action_updates_by_period,
+    item_key,
+    lead_tasks,
     my_actions,
     period_returns,
     period_returns_by_lead,
     plan_actions,
     plans_for_user,
+    signoff_items,
     signoff_queue,
+    signoff_rows,
+    update_check_rows,
     updates_for_action,
 )
 
@@ -68,8 +74,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """My actions for leads and chief officers, then the plans the user can see."""
     plans = list(plans_for_user(user=request.user).order_by("title"))
     coordinated = coordinated_plan_ids(request.user)
+    rows = my_actions(user=request.user)
     context = {
-        "rows": my_actions(user=request.user),
+        "rows": rows,
+        "tasks": lead_tasks(rows),
+        "accountable": [row for row in rows if row.is_chief],
         "signoff_count": len(_signoff_queue(request.user)[0]),
         "plans": plans,
         "coordinated": [p for p in plans if coordinated is None or p.pk in coordinated],
@@ -164,6 +173,10 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
                 return redirect("home")
             else:
+                if forms.review:
+                    return redirect(
+                        "actionplans:update_check", slug=action.plan.slug, pk=action.pk
+                    )
                 done = "sent for sign-off" if forms.submit else "saved as a draft"
                 messages.success(request, f"Action {action.number} {done}.")
                 return redirect("home")
@@ -194,6 +207,116 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "actionplans/update_form.html", context, status=status)
 
 
+def _open_period_for_update(request: HttpRequest, action: Action):
+    """The month a lead's page about the action writes to, or a redirect when there is
+    none: no open month, or the action is withdrawn."""
+    period = action.plan.open_period()
+    if period is None:
+        messages.info(request, f"No month is open for updates: {_NOT_SAVED}.")
+        return None, redirect(action)
+    if not action.is_in_plan(period.month):
+        messages.info(
+            request, f"Action {action.number} is withdrawn: it has no updates."
+        )
+        return None, redirect(action)
+    return period, None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Check your answers, then submit for sign-off (GOV.UK pattern).
+
+    The update form's "Continue" saves a draft and comes here; only this page's button
+    sends the month's update for sign-off, so pressing Enter in the form never does.
+    """
+    action = _action_for_user(request, slug, pk)
+    access = action_access(request.user, action)
+    if not access.edit_any:
+        raise PermissionDenied("You do not lead this action.")
+    period, elsewhere = _open_period_for_update(request, action)
+    if elsewhere:
+        return elsewhere
+    rows = update_check_rows(action=action, period=period, access=access)
+    conflict, status = [], 200
+    if request.method == "POST":
+        stale = month_refusal(
+            request.POST.get("month"), period=period, outcome="nothing was submitted"
+        )
+        if stale:
+            messages.error(request, stale)
+            return redirect("actionplans:update_form", slug=slug, pk=pk)
+        seen = {
+            item_key(row.item): _posted_int(request.POST, f"v-{row.anchor}")
+            for row in rows
+        }
+        try:
+            services.update_submit(
+                action=action, period=period, user=request.user, seen=seen
+            )
+        except services.UpdateConflict as exc:
+            conflict, status = exc.changes, 409
+            rows = update_check_rows(action=action, period=period, access=access)
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("actionplans:update_form", slug=slug, pk=pk)
+        else:
+            messages.success(request, f"Action {action.number} sent for sign-off.")
+            return redirect("home")
+    context = {
+        "plan": action.plan,
+        "action": action,
+        "period": period,
+        "month_key": months.month_key(period.month),
+        "rows": rows,
+        "no_progress": [row for row in rows if row.has_no_progress],
+        "conflict": conflict,
+    }
+    return render(request, "actionplans/update_check.html", context, status=status)
+
+
+def _posted_int(data, name: str) -> int:
+    try:
+        return int(data.get(name, ""))
+    except ValueError:
+        return -1  # never a version: refused as changed
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def unchanged_confirm(request: HttpRequest) -> HttpResponse:
+    """A lead confirms, in one step, the actions with no change since last month."""
+    tasks = lead_tasks(my_actions(user=request.user))
+    candidates = tasks.unchanged_candidates
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("action"))
+        actions = [row.action for row in candidates if str(row.action.pk) in chosen]
+        if not actions:
+            messages.error(request, "Tick the actions that have not changed.")
+            status = 400
+        else:
+            try:
+                services.updates_confirm_unchanged(actions=actions, user=request.user)
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+                status = 409
+            else:
+                numbers = ", ".join(a.number for a in actions)
+                messages.success(
+                    request,
+                    f"{len(actions)} action{'s' if len(actions) != 1 else ''} sent "
+                    f"for sign-off as unchanged since last month: {numbers}.",
+                )
+                return redirect("home")
+        return render(
+            request,
+            "actionplans/unchanged_confirm.html",
+            {"rows": candidates, "chosen": chosen},
+            status=status,
+        )
+    return render(request, "actionplans/unchanged_confirm.html", {"rows": candidates})
+
+
 def _signoff_queue(user) -> tuple[list[tuple], list[tuple]]:
     """(update, action) for each update awaiting this user's sign-off, and (update,
     action, why not) for those awaiting someone else's because the user leads or wrote
@@ -211,14 +334,48 @@ def _signoff_queue(user) -> tuple[list[tuple], list[tuple]]:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def signoff_list(request: HttpRequest) -> HttpResponse:
-    updates, not_mine = _signoff_queue(request.user)
-    return render(
-        request,
-        "actionplans/signoff_list.html",
-        {"updates": updates, "not_mine": not_mine},
+    """The actions awaiting the user's sign-off, each beside last month; those ticked, or
+    all those shown, are approved at once, all or none (BulkApproveForm).
+
+    An approval refused because an action changed, closed or no longer awaits sign-off
+    is 409: the queue is shown again as it is now, with that action named and unticked.
+    """
+    mine, not_mine = _signoff_queue(request.user)
+    rows = signoff_rows(queue=[update for update, _ in mine])
+    posting = request.method == "POST"
+    form = BulkApproveForm(
+        request.POST if posting else None, rows=rows, user=request.user
     )
+    refused = None
+    if posting and form.is_valid():
+        try:
+            services.updates_approve_many(
+                selections=form.selections(), user=request.user
+            )
+        except services.ApprovalRefused as exc:
+            refused = exc
+            mine, not_mine = _signoff_queue(request.user)
+            rows = signoff_rows(queue=[update for update, _ in mine])
+            form = BulkApproveForm(
+                rows=rows, user=request.user, ticked=form.ticked - {exc.action.pk}
+            )
+        else:
+            numbers = [selection.action.number for selection in form.selections()]
+            actions = "action" if len(numbers) == 1 else "actions"
+            messages.success(
+                request, f"Approved {len(numbers)} {actions}: {', '.join(numbers)}."
+            )
+            return redirect("actionplans:signoff_list")
+    if refused:
+        status = 409
+    elif form.errors:
+        status = 400 if form.has_error(NON_FIELD_ERRORS, "none_chosen") else 409
+    else:
+        status = 200
+    context = {"form": form, "not_mine": not_mine, "refused": refused}
+    return render(request, "actionplans/signoff_list.html", context, status=status)
 
 
 @login_required
@@ -289,20 +446,11 @@ def signoff_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("actionplans:signoff_list")
     awaiting = _awaiting_signoff(current)
-    last = updates_for_action(
-        action=action, period=period.previous() if period else None
-    )
-    rows = [
-        (action.number, current.get((action.pk, None)), last.get((action.pk, None)))
-    ] + [
-        (m.number, current.get((None, m.pk)), last.get((None, m.pk)))
-        for m in action.milestones.all()
-    ]
     context = {
         "plan": action.plan,
         "action": action,
         "period": period,
-        "rows": rows,
+        "items": signoff_items(action=action, period=period, current=current),
         "awaiting": awaiting,
         # Why this user may not approve (they lead or wrote it), shown instead of the
         # approve button.

@@ -17,12 +17,14 @@ urlpatterns = [
     path("", include("amendments.urls")),
     path("", include("reporting.urls")),
     path("", include("reminders.urls")),
+    path("", include("search.urls")),
     # Before Django's own: the throttled reset, with links built from SITE_URL.
     path(
         "accounts/password_reset/",
         security.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("accounts/keepalive/", security.session_keepalive, name="session_keepalive"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(

@@ -38,13 +38,22 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
     matcher = difflib.SequenceMatcher(
         a=[w.strip() for w in before], b=[w.strip() for w in after], autojunk=False
     )
-    parts = []
+    parts: list[DiffPart] = []
+
+    def add(words: list[str], kind: str) -> None:
+        text = "".join(words)
+        # A run taken from the other text may follow a word that ended its own text
+        # with no space after it: keep the words apart.
+        if parts and text and not parts[-1].text[-1:].isspace():
+            text = " " + text
+        parts.append(DiffPart(text, kind))
+
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(DiffPart("".join(after[b1:b2]), "same"))
+            add(after[b1:b2], "same")
             continue
         if a2 > a1:
-            parts.append(DiffPart("".join(before[a1:a2]), "removed"))
+            add(before[a1:a2], "removed")
         if b2 > b1:
-            parts.append(DiffPart("".join(after[b1:b2]), "added"))
+            add(after[b1:b2], "added")
     return parts

@@ -191,8 +191,9 @@ class ProgressUpdate(UpdateShown, models.Model):
         SUBMITTED = "submitted", "Awaiting sign-off"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
-        # Written when a month closes for an item nobody updated: last month's status
-        # carried forward (`carried_from`), so the frozen month has a row for every item.
+        # Written when a month closes for an item nobody updated: last month's status and
+        # actual finish carried forward (`carried_from`), so the frozen month has a row
+        # for every item.
         NOT_RETURNED = "not_returned", "No return"
 
     period = models.ForeignKey(

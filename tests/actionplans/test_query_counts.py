@@ -45,18 +45,41 @@ def test_my_actions(client, cycle):
     assert _queries(client, reverse("home")) == small
 
 
-def test_sign_off_queue_and_months(client, cycle):
-    client.force_login(cycle.admin)
-    urls = [
-        reverse("actionplans:signoff_list"),
-        reverse("actionplans:period_list", args=[cycle.plan.slug]),
-    ]
+@pytest.mark.parametrize("user", ["admin", "chief"])
+def test_sign_off_queue_and_months(client, cycle, user):
+    """The queue's rows cost no query each: last month beside them (no returns too),
+    their milestones awaiting, and their returns earlier in the month."""
+    factories.make_update(
+        cycle.september,
+        action=cycle.action,
+        status_label="Amber",
+        workflow_state="submitted",
+    )
+    client.force_login(getattr(cycle, user))
+    urls = [reverse("actionplans:signoff_list")]
+    if user == "admin":
+        urls.append(reverse("actionplans:period_list", args=[cycle.plan.slug]))
     small = [_queries(client, url) for url in urls]
+    assert len(client.get(urls[0]).context["form"].rows) == 1
     _grow(cycle, 15)
-    for update in cycle.september.updates.filter(action__isnull=False):
+    for i, update in enumerate(cycle.september.updates.exclude(action=cycle.action)):
+        if i % 2:
+            update.workflow_state = "returned"  # and then resubmitted
+            update.save()
         update.workflow_state = "submitted"
         update.save()
+        item = {"action": update.action, "milestone": update.milestone}
+        if i % 3:
+            factories.make_update(cycle.august, status_label="Amber", **item)
+        else:
+            factories.make_update(
+                cycle.august,
+                workflow_state="not_returned",
+                carried_from=update,  # any update will do: its month is read
+                **item,
+            )
     assert [_queries(client, url) for url in urls] == small
+    assert len(client.get(urls[0]).context["form"].rows) == 16
 
 
 def test_action_page_and_update_form_with_many_months_and_milestones(client, cycle):
@@ -65,6 +88,14 @@ def test_action_page_and_update_form_with_many_months_and_milestones(client, cyc
         cycle.action.get_absolute_url(),
         reverse("actionplans:update_form", args=[cycle.plan.slug, cycle.action.pk]),
     ]
+    # A month before August, so that "what changed since last month" reads two months
+    # in both counts (with no earlier month it has one query less to make).
+    july = ReportingPeriod.objects.create(
+        plan=cycle.plan,
+        month=datetime.date(2009, 7, 1),
+        state=ReportingPeriod.State.CLOSED,
+    )
+    factories.make_update(july, action=cycle.action, status_label="Green")
     small = [_queries(client, url) for url in urls]
     # Twelve more closed months of updates (and history), and five more milestones.
     month = datetime.date(2008, 7, 1)

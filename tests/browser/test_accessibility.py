@@ -73,10 +73,12 @@ def test_pages_of_the_monthly_cycle_have_no_wcag_violations(
     lead.goto(reverse("actionplans:update_form", args=["leeds-iwc", action.pk]))
     lead.get_by_label("Green – Action completed").check()
     lead.get_by_label("Actual finish").fill("")
-    lead.get_by_role("button", name="Submit for sign-off").click()
+    lead.get_by_role("button", name="Continue to check and submit").click()
     expect(lead.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(lead, "update form with errors")
     lead.get_by_label("Actual finish").fill("30/06/2009")
+    lead.get_by_role("button", name="Continue to check and submit").click()
+    assert_accessible(lead, "check your answers")
     lead.get_by_role("button", name="Submit for sign-off").click()
 
     chief = sign_in("chief")
@@ -135,7 +137,16 @@ def test_a_lead_completes_an_update_with_the_keyboard_alone(demo, sign_in):
     action = _leeds_action("2.7")
     page = sign_in("lead")
 
-    # Tab from the top of My actions to the action's Update link, and follow it.
+    # Tab from the top of My actions to the finished actions (collapsed), open them with
+    # Enter, then Tab on to the action's Update link, and follow it.
+    finished = page.locator("details.task-group > summary")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if finished.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the finished actions")
+    page.keyboard.press("Enter")
     link = page.get_by_role("link", name="Update action 2.7")
     for _ in range(60):
         page.keyboard.press("Tab")
@@ -158,7 +169,7 @@ def test_a_lead_completes_an_update_with_the_keyboard_alone(demo, sign_in):
     page.get_by_label("Actual finish").focus()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
-    page.get_by_role("button", name="Submit for sign-off").focus()
+    page.get_by_role("button", name="Continue to check and submit").focus()
     page.keyboard.press("Enter")
 
     # The error summary takes focus; its link moves focus to the field in error.
@@ -172,7 +183,17 @@ def test_a_lead_completes_an_update_with_the_keyboard_alone(demo, sign_in):
     page.keyboard.type("30/06/2009")
     page.get_by_label("Progress this month").focus()
     page.keyboard.type("Done, with the keyboard alone.")
-    page.get_by_role("button", name="Submit for sign-off").focus()
+    page.get_by_role("button", name="Continue to check and submit").focus()
+    page.keyboard.press("Enter")
+
+    # Check your answers: Tab from the top of the page to the submit button.
+    submit = page.get_by_role("button", name="Submit for sign-off")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if submit.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached Submit for sign-off")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Action 2.7 sent for sign-off.")).to_be_visible()
     update = ProgressUpdate.objects.get(period__month__month=9, action=action)

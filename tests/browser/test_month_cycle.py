@@ -8,13 +8,22 @@ from actionplans.models import Action, ProgressUpdate
 pytestmark = pytest.mark.browser
 
 
+def open_update_from_my_actions(page, number: str) -> None:
+    """Follow an action's link in My actions, opening the collapsed list of actions
+    finished before the month when the action is one of them."""
+    link = page.get_by_role("link", name=f"Update action {number}")
+    if not link.is_visible():
+        page.locator("details.task-group > summary").click()
+    link.click()
+
+
 def test_a_month_from_the_leads_update_to_the_frozen_record(demo, sign_in):
     action = Action.objects.get(plan__slug="leeds-iwc", number="2.7")
 
     # The lead goes from sign-in to the form in one click, and submits.
     lead = sign_in("lead")
     expect(lead.get_by_role("heading", name="My actions")).to_be_visible()
-    lead.get_by_role("link", name="Update action 2.7").click()
+    open_update_from_my_actions(lead, "2.7")
     expect(
         lead.get_by_role("heading", name="Update action 2.7 for September 2009")
     ).to_be_visible()
@@ -26,6 +35,10 @@ def test_a_month_from_the_leads_update_to_the_frozen_record(demo, sign_in):
     lead.get_by_label("Progress this month").fill(
         "Audit report presented to the Safeguarding Board on 14 October."
     )
+    lead.get_by_role("button", name="Continue to check and submit").click()
+    expect(
+        lead.get_by_role("heading", name="Check your update of action 2.7")
+    ).to_be_visible()
     lead.get_by_role("button", name="Submit for sign-off").click()
     expect(lead.get_by_text("Action 2.7 sent for sign-off.")).to_be_visible()
 
@@ -55,7 +68,7 @@ def test_a_month_from_the_leads_update_to_the_frozen_record(demo, sign_in):
 
     # In October the lead sees September's frozen values as last month.
     lead.goto("/")
-    lead.get_by_role("link", name="Update action 2.7").click()
+    open_update_from_my_actions(lead, "2.7")
     expect(
         lead.get_by_role("heading", name="Update action 2.7 for October 2009")
     ).to_be_visible()

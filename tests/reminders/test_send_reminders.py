@@ -127,7 +127,7 @@ def test_a_lead_whose_returns_are_all_sent_is_not_chased_for_dates_alone(
     )
     assert "hilary@leeds.example" in dict(run(REMINDER))
     body = next(m.body for m in mailoutbox if m.to == ["hilary@leeds.example"])
-    assert "- 3.1 Audit files.\n  No update\n  Update it:" in body
+    assert "- 3.1 Audit files.\n  Not started\n  Update it:" in body
     assert "Awaiting sign-off. Due this month (30 Sep 2009)\n  See it:" in body
 
 
