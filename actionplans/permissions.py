@@ -8,6 +8,7 @@ Councils are kept apart: a user with an Officer record belongs to that officer's
 organisation, and no role gives them anything on another council's plan.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -103,6 +104,19 @@ def action_access(user: AbstractBaseUser, action: Action) -> ActionAccess:
         action.milestones.filter(leads=officer).values_list("pk", flat=True)
     )
     return ActionAccess(False, own, False, False)
+
+
+def reported_items(
+    action: Action, access: ActionAccess, month: datetime.date
+) -> list[Action | Milestone]:
+    """The items of the action this user reports on in the month: the action itself when
+    they may update it, and the milestones they may update, withdrawn ones left out."""
+    items: list[Action | Milestone] = [action] if access.edit_action else []
+    return items + [
+        m
+        for m in action.milestones.all()
+        if m.pk in access.edit_milestones and m.is_in_plan(month)
+    ]
 
 
 def approval_refusals(*, user, actions: list[Action]) -> dict[int, str]:

@@ -2,13 +2,9 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-
-if TYPE_CHECKING:
-    from .permissions import ActionAccess
 
 from lib import months
 from lib.text import DiffPart, is_blank, word_diff
@@ -831,19 +827,6 @@ def updates_for_action(
     }
 
 
-def reported_items(
-    action: Action, access: "ActionAccess", month: datetime.date
-) -> list[Action | Milestone]:
-    """The items of the action this user reports on in the month: the action itself when
-    they may update it, and the milestones they may update, withdrawn ones left out."""
-    items: list[Action | Milestone] = [action] if access.edit_action else []
-    return items + [
-        m
-        for m in action.milestones.all()
-        if m.pk in access.edit_milestones and m.is_in_plan(month)
-    ]
-
-
 @dataclass
 class CheckRow:
     """One item on the check-your-answers page: this month's update beside last month's."""
@@ -867,14 +850,14 @@ class CheckRow:
 
 
 def update_check_rows(
-    *, action: Action, period: ReportingPeriod, access: "ActionAccess"
+    *, action: Action, period: ReportingPeriod, items: list[Action | Milestone]
 ) -> list[CheckRow]:
-    """What the user is about to submit for the action, item by item."""
+    """What the user is about to submit for the action's `items` (`reported_items`)."""
     current = updates_for_action(action=action, period=period)
     last = updates_for_action(action=action, period=period.previous())
     return [
         CheckRow(item, current.get(item_key(item)), last.get(item_key(item)))
-        for item in reported_items(action, access, period.month)
+        for item in items
     ]
 
 

@@ -17,8 +17,8 @@ from .models import (
     ReportingPeriod,
     StatusOption,
 )
-from .permissions import action_access, approval_refusals
-from .selectors import ItemKey, item_key, reported_items, updates_for_action
+from .permissions import action_access, approval_refusals, reported_items
+from .selectors import ItemKey, item_key, updates_for_action
 from .signals import period_frozen
 
 # The Leeds guidance on RAG reporting (seed 001), the default scheme of every new plan.

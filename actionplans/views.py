@@ -38,6 +38,7 @@ from .permissions import (
     coordinated_plan_ids,
     plan_for_coordinator,
     plan_for_user,
+    reported_items,
     user_is_coordinator,
 )
 from .selectors import (
@@ -237,7 +238,8 @@ def update_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     period, elsewhere = _open_period_for_update(request, action)
     if elsewhere:
         return elsewhere
-    rows = update_check_rows(action=action, period=period, access=access)
+    items = reported_items(action, access, period.month)
+    rows = update_check_rows(action=action, period=period, items=items)
     conflict, status = [], 200
     if request.method == "POST":
         stale = month_refusal(
@@ -256,7 +258,7 @@ def update_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except services.UpdateConflict as exc:
             conflict, status = exc.changes, 409
-            rows = update_check_rows(action=action, period=period, access=access)
+            rows = update_check_rows(action=action, period=period, items=items)
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("actionplans:update_form", slug=slug, pk=pk)

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from actionplans import services
 from actionplans.models import ProgressUpdate
-from actionplans.permissions import action_access
-from actionplans.selectors import reported_items
+from actionplans.permissions import action_access, reported_items
 from tests import factories
 from tests.actionplans.test_update_cycle import action_data, form_url
 
