@@ -400,10 +400,6 @@ class ItemSinceLastMonth:
         )
 
     @property
-    def no_return_note(self) -> str:
-        return self.this.no_return_note if self.this else ""
-
-    @property
     def not_updated(self) -> bool:
         """No update this month (yet, in an open month): nothing to compare."""
         return self.this is None

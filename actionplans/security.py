@@ -12,6 +12,7 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
@@ -129,11 +130,26 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def get_users(self, email: str):
         # Per account as well: an account whose address changed, or an address the
         # database matches in a way the digest above does not, still gets no more.
-        for user in super().get_users(email):
+        for user in self._resettable_users(email):
             if _reset_slot_take(f"user:{user.pk}"):
                 yield user
             else:
                 _reset_refused(f"user={user.get_username()!r}", self.request)
+
+    @staticmethod
+    def _resettable_users(email: str):
+        """Django's rule (active, with a password), and also an account made for an
+        officer that has never signed in (onboarding): its set-password link may have
+        expired, and asking here is how the officer gets a new one."""
+        users = get_user_model()._default_manager.filter(
+            email__iexact=email, is_active=True
+        )
+        for user in users:
+            never_signed_in = user.last_login is None
+            if user.email.casefold() == email.casefold() and (
+                user.has_usable_password() or never_signed_in
+            ):
+                yield user
 
 
 class PasswordResetView(auth_views.PasswordResetView):

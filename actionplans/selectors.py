@@ -1,7 +1,7 @@
 """Reads for the plan pages. Permission to see a plan is decided here, in one place."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -26,6 +26,14 @@ from .models.amendments import (
     revised_note,
     revised_times,
 )
+
+# An item's update in a period, keyed as updates_for_action keys them.
+ItemKey = tuple[int | None, int | None]
+
+
+def item_key(item: Action | Milestone) -> ItemKey:
+    """An action's or milestone's key among its action's updates: (action_id, milestone_id)."""
+    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
 
 
 def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
@@ -266,6 +274,10 @@ class MyActionRow:
     finished: bool = False
     # The action's own update last month (the chief officer's "last month" column).
     last_update: ProgressUpdate | None = None
+    # Last month's update of each item the person reports on (what "no change" repeats).
+    last_reported: list[tuple[Action | Milestone, ProgressUpdate | None]] = field(
+        default_factory=list
+    )
     # Every item the person reports on has an update last month and none yet this month:
     # they may confirm it "no change since last month" (updates_confirm_unchanged).
     can_confirm_unchanged: bool = False
@@ -280,6 +292,11 @@ class MyActionRow:
     @property
     def state(self) -> str:
         return Task.LABELS[self.task]
+
+    @property
+    def confirm_key(self) -> str:
+        """A tick on the no-change page: the action and the month it was shown in."""
+        return f"{self.action.pk}@{months.month_key(self.period.month)}"
 
     @property
     def is_lead(self) -> bool:
@@ -392,11 +409,12 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
         update = in_period.get((action.pk, None))
         # The items the person reports on: an action's lead (or chief) reports on the
         # action and all its milestones, a milestone lead on their milestones.
-        reported = [(action.pk, None)] + [(None, m.pk) for m in in_plan]
+        reported_units = [action, *in_plan]
         if roles == ["Milestone lead"]:
             # Their return is their milestones' updates, not the action's own.
             update = _least_advanced([in_period.get((None, m.pk)) for m in led])
-            reported = [(None, m.pk) for m in led]
+            reported_units = led
+        reported = [item_key(item) for item in reported_units]
         rows.append(
             MyActionRow(
                 action,
@@ -407,8 +425,15 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
                 _date_flags(action, period, in_period),
                 finished=action.pk in finished,
                 last_update=last.get((action.pk, None)),
+                last_reported=[
+                    (item, last.get(item_key(item))) for item in reported_units
+                ],
+                # As updates_confirm_unchanged requires: a status last month to carry.
                 can_confirm_unchanged=action.pk not in finished
-                and all(key not in in_period and key in last for key in reported),
+                and all(
+                    key not in in_period and key in last and last[key].status_id
+                    for key in reported
+                ),
             )
         )
     return rows
@@ -802,15 +827,6 @@ def period_returns_by_lead(*, returns: list[ReturnRow]) -> list[LeadReturns]:
         groups.values(),
         key=lambda g: (g.lead is None, -len(g.missing), -len(g.awaiting), str(g.lead)),
     )
-
-
-# An item's update in a period, keyed as updates_for_action keys them.
-ItemKey = tuple[int | None, int | None]
-
-
-def item_key(item: Action | Milestone) -> ItemKey:
-    """An action's or milestone's key among its action's updates: (action_id, milestone_id)."""
-    return (item.pk, None) if isinstance(item, Action) else (None, item.pk)
 
 
 def updates_for_action(

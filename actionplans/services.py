@@ -204,6 +204,7 @@ def update_save(
     action_values: ItemValues | None,
     milestone_values: dict[int, ItemValues],
     submit: bool,
+    reason: str = "",
 ) -> list[ProgressUpdate]:
     """Save a person's update of one action and its milestones, as a draft or for sign-off.
 
@@ -244,7 +245,7 @@ def update_save(
             )
         _apply(update, values, user=user)
         update.workflow_state = state
-        _write(update, user=user)
+        _write(update, user=user, reason=reason)
         written.append(update)
     return written
 
@@ -266,6 +267,10 @@ def _unchanged_values(item, last: ProgressUpdate | None) -> ItemValues:
         actual_finish=last.actual_finish,
         version=0,  # refused if anyone wrote one since the page was shown
     )
+
+
+# The history's reason on an update confirmed with nothing new to report.
+NO_CHANGE = "No change since last month"
 
 
 @transaction.atomic
@@ -299,6 +304,7 @@ def updates_confirm_unchanged(*, actions: list[Action], user) -> list[ProgressUp
                     if m.pk in access.edit_milestones
                 },
                 submit=True,
+                reason=NO_CHANGE,
             )
         except UpdateConflict as exc:
             raise WorkflowError(

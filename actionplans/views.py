@@ -287,36 +287,45 @@ def _posted_int(data, name: str) -> int:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def unchanged_confirm(request: HttpRequest) -> HttpResponse:
-    """A lead confirms, in one step, the actions with no change since last month."""
-    tasks = lead_tasks(my_actions(user=request.user))
-    candidates = tasks.unchanged_candidates
-    if request.method == "POST":
-        chosen = set(request.POST.getlist("action"))
-        actions = [row.action for row in candidates if str(row.action.pk) in chosen]
-        if not actions:
-            messages.error(request, "Tick the actions that have not changed.")
-            status = 400
-        else:
-            try:
-                services.updates_confirm_unchanged(actions=actions, user=request.user)
-            except services.WorkflowError as exc:
-                messages.error(request, str(exc))
-                status = 409
-            else:
-                numbers = ", ".join(a.number for a in actions)
-                messages.success(
-                    request,
-                    f"{len(actions)} action{'s' if len(actions) != 1 else ''} sent "
-                    f"for sign-off as unchanged since last month: {numbers}.",
-                )
-                return redirect("home")
-        return render(
+    """A lead confirms, in one step, the actions with no change since last month.
+
+    Each tick carries the month the page showed ("<action id>@<month>"): a tick for a
+    month no longer open, or for an action no longer offered (updated since), refuses
+    the lot (409), so nothing is confirmed from values the lead did not see.
+    """
+    candidates = lead_tasks(my_actions(user=request.user)).unchanged_candidates
+    context = {"rows": candidates, "chosen": set()}
+    if request.method != "POST":
+        return render(request, "actionplans/unchanged_confirm.html", context)
+    chosen = request.POST.getlist("action")
+    context["chosen"] = set(chosen)
+    offered = {row.confirm_key: row.action for row in candidates}
+    if not chosen:
+        messages.error(request, "Tick the actions that have not changed.")
+        status = 400
+    elif any(choice not in offered for choice in chosen):
+        messages.error(
             request,
-            "actionplans/unchanged_confirm.html",
-            {"rows": candidates, "chosen": chosen},
-            status=status,
+            "An action you ticked was updated, or its month closed, since the page was "
+            "shown: nothing was confirmed. Check the list below and tick again.",
         )
-    return render(request, "actionplans/unchanged_confirm.html", {"rows": candidates})
+        status = 409
+    else:
+        actions = [offered[choice] for choice in chosen]
+        try:
+            services.updates_confirm_unchanged(actions=actions, user=request.user)
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            status = 409
+        else:
+            numbers = ", ".join(a.number for a in actions)
+            messages.success(
+                request,
+                f"{len(actions)} action{'s' if len(actions) != 1 else ''} sent for "
+                f"sign-off as unchanged since last month: {numbers}.",
+            )
+            return redirect("home")
+    return render(request, "actionplans/unchanged_confirm.html", context, status=status)
 
 
 def _signoff_queue(user) -> tuple[list[tuple], list[tuple]]:

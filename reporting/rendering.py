@@ -226,6 +226,12 @@ def report_pdf(report: Report) -> bytes:
 # The PDF of a report, stored once its period is closed
 
 
+# Changed whenever what a closed month's report prints changes without its rows changing
+# (a release that shows something new), so that PDFs and bodies stored before are made
+# again rather than served. 2: no returns say what they carry (issue 14).
+REPORT_FORMAT = "2"
+
+
 def storage_name(
     *,
     slug: str,
@@ -267,7 +273,9 @@ def storage_name(
             stamp,
             *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
         ]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(
+        "|".join([REPORT_FORMAT, *parts]).encode()
+    ).hexdigest()[:16]
     return f"reports/{slug}/{label}/{kind}-{digest}.pdf"
 
 

@@ -178,6 +178,10 @@ class UpdateShown:
         }
 
 
+# What a lead writes in words; a no return carries the last that was written.
+_NARRATIVE = {"progress", "risk"}
+
+
 class ProgressUpdate(UpdateShown, models.Model):
     """A lead's report on one action or milestone for one period."""
 
@@ -301,9 +305,13 @@ class ProgressUpdate(UpdateShown, models.Model):
         return self.carried_from if self.is_not_returned else self
 
     def same_values_as(self, other: "ProgressUpdate | None") -> bool:
-        """True when `other` (last month's update, say) reports exactly what this one
-        does: a lead who confirmed that nothing changed since."""
-        return other is not None and all(
-            self.serializable_value(name) == other.serializable_value(name)
+        """True when this update reports what `other` (last month's) did: its status,
+        direction and actual finish, and the narrative last actually written (for a no
+        return, the one it carries). What "no change since last month" writes."""
+        if other is None or other.written is None:
+            return False
+        return all(
+            self.serializable_value(name)
+            == (other.written if name in _NARRATIVE else other).serializable_value(name)
             for name in self.REPORTED_FIELDS
         )

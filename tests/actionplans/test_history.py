@@ -220,7 +220,7 @@ def test_a_no_return_shows_its_note_and_no_change(cycle):
     assert comparison.period == cycle.september
     item = comparison.items[0]
     assert item.this.is_not_returned
-    assert item.no_return_note == "No return – carried forward from August 2009"
+    assert item.this.no_return_note == "No return – carried forward from August 2009"
     assert item.is_unchanged
 
 

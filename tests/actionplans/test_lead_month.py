@@ -185,11 +185,16 @@ def test_a_lead_confirms_an_unchanged_action_in_one_step(client, cycle):
     assert "Confirm actions with no change since last month (1)" in home
 
     page = client.get(reverse("actionplans:unchanged_confirm")).content.decode()
-    assert f'value="{cycle.action.pk}"' in page and "August progress." in page
+    assert f'value="{cycle.action.pk}@2009-09"' in page
+    # Last month of each item it repeats: the action's and both milestones'.
+    assert "August progress." in page and "Posts advertised." in page
     response = client.post(
-        reverse("actionplans:unchanged_confirm"), {"action": [cycle.action.pk]}
+        reverse("actionplans:unchanged_confirm"),
+        {"action": [f"{cycle.action.pk}@2009-09"]},
     )
     assert response.status_code == 302
+    history = cycle.september.updates.get(action=cycle.action).history.first()
+    assert history.history_change_reason == "No change since last month"
 
     for august in cycle.august.updates.all():
         item = {"action": august.action, "milestone": august.milestone}
@@ -288,3 +293,63 @@ def test_reported_items_leave_out_milestones_the_user_does_not_lead(cycle):
     assert reported_items(cycle.action, access, cycle.september.month) == [
         cycle.milestone_b
     ]
+
+
+def test_a_no_change_page_from_a_month_since_closed_confirms_nothing(client, cycle):
+    _august_milestone_updates(cycle)
+    client.force_login(cycle.lead)
+    tick = f"{cycle.action.pk}@2009-09"
+    assert tick in client.get(reverse("actionplans:unchanged_confirm")).content.decode()
+    services.period_close(period=cycle.september, user=cycle.coordinator)
+    october = services.period_open_next(plan=cycle.plan, user=cycle.coordinator)
+    response = client.post(reverse("actionplans:unchanged_confirm"), {"action": [tick]})
+    assert response.status_code == 409
+    assert "nothing was confirmed" in response.content.decode()
+    assert not october.updates.exists()
+
+
+def test_an_update_confirmed_unchanged_after_a_no_return_still_reads_as_no_change(
+    cycle,
+):
+    _august_milestone_updates(cycle)
+    services.period_close(period=cycle.september, user=cycle.coordinator)
+    october = services.period_open_next(plan=cycle.plan, user=cycle.coordinator)
+    services.updates_confirm_unchanged(actions=[cycle.action], user=cycle.lead)
+    now = october.updates.get(action=cycle.action)
+    september = cycle.september.updates.get(action=cycle.action)
+    assert september.is_not_returned and now.progress == "August progress."
+    assert now.same_values_as(september)
+    now.progress = "Something new."
+    assert not now.same_values_as(september)
+
+
+@pytest.mark.parametrize("name", ["update_check", "unchanged_confirm"])
+def test_the_new_pages_need_a_signed_in_user_and_refuse_other_methods(
+    client, cycle, name
+):
+    args = [cycle.plan.slug, cycle.action.pk] if name == "update_check" else []
+    url = reverse(f"actionplans:{name}", args=args)
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    client.force_login(cycle.lead)
+    assert client.put(url).status_code == 405
+
+
+def test_only_those_who_update_an_action_reach_its_check_page(client, cycle):
+    for user, status in ((cycle.viewer, 403), (cycle.outsider, 404)):
+        client.force_login(user)
+        assert client.get(check_url(cycle)).status_code == status
+        assert client.post(check_url(cycle), {"month": "2009-09"}).status_code == status
+    assert not _states(cycle)
+
+
+def test_the_no_change_page_offers_nothing_of_another_lead(client, cycle):
+    _august_milestone_updates(cycle)
+    client.force_login(cycle.viewer)
+    page = client.get(reverse("actionplans:unchanged_confirm")).content.decode()
+    assert "None of your actions can be confirmed as unchanged" in page
+    response = client.post(
+        reverse("actionplans:unchanged_confirm"),
+        {"action": [f"{cycle.action.pk}@2009-09"]},
+    )
+    assert response.status_code == 409 and not _states(cycle)

@@ -6,9 +6,11 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from actionplans import onboarding
 from actionplans.models import Officer, PlanMembership
@@ -446,3 +448,24 @@ def test_the_page_takes_only_get_and_post(client, council):
 def test_an_unknown_officer_goes_back_to_the_admin(client, council):
     client.force_login(council.admin)
     assert client.get(create_url(Officer(pk=999_999))).status_code == 302
+
+
+def test_an_officer_whose_link_expired_asks_for_another_from_the_sign_in_page(
+    client, settings
+):
+    """A new account has no password yet: "Forgotten your password?" still sends it a
+    link (Django's own form would skip it), until the officer first signs in."""
+    user = factories.make_user("new.lead@council.example")
+    user.email = "new.lead@council.example"
+    user.set_unusable_password()
+    user.save()
+    reset = reverse("password_reset")
+    client.post(reset, {"email": "New.Lead@council.example"})
+    assert [m.to for m in mail.outbox] == [["new.lead@council.example"]]
+
+    # Once they have signed in, an account without a password is one set so on purpose.
+    user.last_login = timezone.now()
+    user.save()
+    mail.outbox.clear()
+    client.post(reset, {"email": "new.lead@council.example"})
+    assert mail.outbox == []

@@ -116,3 +116,15 @@ def test_check_your_answers_on_a_phone(demo, sign_in):
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.get_by_text("Action 2.4 sent for sign-off.")).to_be_visible()
     assert _september("2.4").workflow_state == "submitted"
+
+
+def test_signing_out_forgets_the_drafts_this_browser_kept(demo, sign_in):
+    page = sign_in("lead")
+    page.get_by_role("link", name="Update action 2.4").click()
+    page.get_by_label("Progress this month").fill("Sensitive, unsaved text.")
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('update:')).length"
+    assert page.evaluate(drafts) == 1
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?"
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.evaluate(drafts) == 0
