@@ -273,9 +273,7 @@ def storage_name(
             stamp,
             *(f"{k}={v}" for k, v in sorted(filters.as_params().items())),
         ]
-    digest = hashlib.sha256(
-        "|".join([REPORT_FORMAT, *parts]).encode()
-    ).hexdigest()[:16]
+    digest = hashlib.sha256("|".join([REPORT_FORMAT, *parts]).encode()).hexdigest()[:16]
     return f"reports/{slug}/{label}/{kind}-{digest}.pdf"
 
 
