@@ -467,7 +467,7 @@ def action_since_last_month(
         this = updates_for_action(action=action, period=period)
     if period is None:
         return None
-    previous = period.previous()
+    previous = ReportingPeriod.pick_previous(periods, period)
     last = updates_for_action(action=action, period=previous)
     keys = [(action.number, (action.pk, None))] + [
         (f"{action.number} {m.label}", (None, m.pk)) for m in action.milestones.all()

@@ -354,11 +354,12 @@ def my_actions(*, user) -> list[MyActionRow]:
 
 def _last_periods(periods: dict[int, ReportingPeriod]) -> dict[int, ReportingPeriod]:
     """The month before each plan's open month, keyed by plan id: one query."""
-    last: dict[int, ReportingPeriod] = {}
-    for period in ReportingPeriod.objects.filter(plan_id__in=periods).order_by("month"):
-        if period.month < periods[period.plan_id].month:
-            last[period.plan_id] = period
-    return last
+    loaded = list(ReportingPeriod.objects.filter(plan_id__in=periods))
+    last = {
+        plan_id: ReportingPeriod.pick_previous(loaded, period)
+        for plan_id, period in periods.items()
+    }
+    return {plan_id: period for plan_id, period in last.items() if period is not None}
 
 
 def _updates_by_period(

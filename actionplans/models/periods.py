@@ -86,6 +86,16 @@ class ReportingPeriod(models.Model):
         )
 
     @staticmethod
+    def pick_previous(
+        periods: Iterable["ReportingPeriod"], period: "ReportingPeriod"
+    ) -> "ReportingPeriod | None":
+        """`period.previous()` among periods already loaded (any plans'): no query."""
+        earlier = [
+            p for p in periods if p.plan_id == period.plan_id and p.month < period.month
+        ]
+        return max(earlier, key=lambda p: p.month, default=None)
+
+    @staticmethod
     def pick_current(periods: Iterable["ReportingPeriod"]) -> "ReportingPeriod | None":
         """The month being worked on: the open one, else the latest closed one.
 

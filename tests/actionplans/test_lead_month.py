@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans import services
-from actionplans.models import ProgressUpdate
+from actionplans.models import ProgressUpdate, ReportingPeriod
 from actionplans.permissions import action_access, reported_items
 from tests import factories
 from tests.actionplans.test_update_cycle import action_data, form_url
@@ -353,3 +353,11 @@ def test_the_no_change_page_offers_nothing_of_another_lead(client, cycle):
         {"action": [f"{cycle.action.pk}@2009-09"]},
     )
     assert response.status_code == 409 and not _states(cycle)
+
+
+def test_last_month_among_loaded_months_is_the_one_previous_reads(cycle):
+    other = factories.make_period(factories.make_plan(), 2009, 8)
+    loaded = [cycle.september, other, cycle.august]
+    for period in loaded:
+        assert ReportingPeriod.pick_previous(loaded, period) == period.previous()
+    assert ReportingPeriod.pick_previous(loaded, cycle.september) == cycle.august
