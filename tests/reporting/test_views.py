@@ -1,6 +1,7 @@
 """Report pages and downloads: login required, other plans invisible, coordinators edit."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,9 @@ from openpyxl import load_workbook
 from reporting.models import ScrutinyReport
 
 pytestmark = pytest.mark.django_db
+
+# The one script every signed-in page loads (static/js/sign_out.js): reports need none.
+SIGN_OUT_SCRIPT = '<script src="/static/js/sign_out.js" defer>'
 
 
 def _urls(plan, chief_pk):
@@ -108,7 +112,9 @@ def test_progress_page_has_the_seed_columns_and_status_text(client, small_plan, 
         "Sep 2008",
     ]:
         assert text in page, text
-    assert 'style="' not in page and "<script" not in page
+    assert 'style="' not in page
+    # No script of the report's own: only the site-wide sign-out enhancement.
+    assert re.findall(r"<script[^>]*>", page) == [SIGN_OUT_SCRIPT]
 
 
 def test_an_open_period_is_marked_draft(client, small_plan, viewer):
