@@ -71,6 +71,12 @@ class ItemUpdateForm(forms.Form):
         ),
         help_text="For example 30/06/2009. Leave empty until the work is finished.",
     )
+    status_reason = forms.CharField(
+        label="Why this status",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Say why, when you choose another status than the one proposed.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
@@ -91,7 +97,7 @@ class ItemUpdateForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.item, self.period, self.submit = item, period, submit
         self.statuses = statuses
-        for name in ("progress", "risk"):
+        for name in ("progress", "risk", "status_reason"):
             _limit_to_model(self.fields[name], ProgressUpdate, name)
         self.fields["status"].queryset = StatusOption.objects.filter(
             pk__in=[s.pk for s in statuses]

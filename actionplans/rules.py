@@ -12,6 +12,7 @@ by their labels, which an admin can rename.
 """
 
 import datetime
+import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,7 @@ class Status(Protocol):
     counts_as_complete: bool
     is_exception: bool
     is_not_started: bool
+    needs_proof: bool
 
     @property
     def rank(self) -> "StatusRank": ...
@@ -250,3 +252,156 @@ def update_values_problems(
             )
         ]
     return []
+
+
+# --- Measures and the status a month's values propose -------------------------------------
+
+
+class MeasureState(models.TextChoices):
+    MET = "met", "Target met"
+    ON_TRACK = "on_track", "On track"
+    BEHIND = "behind", "Behind target"
+    NO_ACTUAL = "no_actual", "No actual yet"
+    NO_TARGET = "no_target", "No target"
+
+
+@dataclass(frozen=True)
+class MeasureStanding:
+    """A measure's actual against its targets as at a date.
+
+    The target in force is the first one due on or after the date (else the last one);
+    behind means a target already due is missed; met means the target in force is reached.
+    """
+
+    state: MeasureState
+    actual: decimal.Decimal | None
+    target_due: datetime.date | None
+    target_value: decimal.Decimal | None
+
+    @property
+    def is_met(self) -> bool:
+        return self.state == MeasureState.MET
+
+    @property
+    def is_behind(self) -> bool:
+        return self.state == MeasureState.BEHIND
+
+
+def _meets(
+    value: decimal.Decimal, target: decimal.Decimal, higher_is_better: bool
+) -> bool:
+    return value >= target if higher_is_better else value <= target
+
+
+def measure_standing(
+    *,
+    higher_is_better: bool,
+    targets: Iterable[tuple[datetime.date, decimal.Decimal]],
+    actual: decimal.Decimal | None,
+    on: datetime.date,
+) -> MeasureStanding:
+    """How a measure stands as at a date, given its targets (due, value) and its actual."""
+    targets = sorted(targets)
+    in_force = next(((d, v) for d, v in targets if d >= on), None) or (
+        targets[-1] if targets else None
+    )
+    due, value = in_force if in_force else (None, None)
+    passed = [(d, v) for d, v in targets if d <= on]
+    if not targets:
+        state = MeasureState.NO_TARGET
+    elif actual is None:
+        state = MeasureState.NO_ACTUAL
+    elif passed and not _meets(actual, passed[-1][1], higher_is_better):
+        state = MeasureState.BEHIND
+        due, value = passed[-1]
+    elif _meets(actual, value, higher_is_better):
+        state = MeasureState.MET
+    else:
+        state = MeasureState.ON_TRACK
+    return MeasureStanding(state, actual, due, value)
+
+
+@dataclass(frozen=True)
+class StatusProposal:
+    """The status a month's values propose for an item, and the rule that proposed it.
+
+    `by_rule` is False when nothing but last month's status proposes it: the lead need
+    give no reason to change it. Overruling a rule's proposal needs a reason.
+    """
+
+    status: StatusOrNone
+    reason: str
+    by_rule: bool
+
+
+def status_propose(
+    *,
+    unit: DatedUnit,
+    statuses: list,
+    last: StatusOrNone,
+    actual_finish: datetime.date | None,
+    month_end: datetime.date,
+    has_proof: bool,
+    measures_behind: Iterable[str] = (),
+) -> StatusProposal:
+    """The status an item's values propose for the month ending on `month_end`.
+
+    In order: an actual finish proposes complete (the status that needs proof when there
+    is proof, else the first complete one that does not); a plan start after the month,
+    not started; a measure behind its target or a plan finish passed, the exception status;
+    otherwise last month's status. `statuses` is the plan's scheme in order.
+    """
+
+    def first(test) -> StatusOrNone:
+        return next((s for s in statuses if test(s)), None)
+
+    behind = list(measures_behind)
+    if actual_finish is not None:
+        status = (
+            first(lambda s: s.counts_as_complete and s.needs_proof)
+            if has_proof
+            else None
+        ) or first(lambda s: s.counts_as_complete and not s.needs_proof)
+        status = status or first(lambda s: s.counts_as_complete)
+        return StatusProposal(status, "Complete: an actual finish is entered.", True)
+    if unit.plan_start and unit.plan_start > month_end:
+        return StatusProposal(
+            first(lambda s: s.is_not_started),
+            f"Not due to start: the plan start ({unit.plan_start:%B %Y}) is after this "
+            "month.",
+            True,
+        )
+    exception = first(lambda s: s.is_exception)
+    if behind and exception:
+        return StatusProposal(
+            exception,
+            f"{exception.label} proposed: {' and '.join(behind)} "
+            f"{'is' if len(behind) == 1 else 'are'} behind target.",
+            True,
+        )
+    if unit.is_overdue(on=month_end) and exception:
+        return StatusProposal(
+            exception,
+            f"{exception.label} proposed: the plan finish "
+            f"({unit.plan_finish:%d/%m/%Y}) has passed.",
+            True,
+        )
+    return StatusProposal(last, "As last month." if last else "", False)
+
+
+def proof_problem(
+    *, status: StatusOrNone, has_evidence: bool, measures: list[MeasureStanding]
+) -> str:
+    """Why a status that needs proof cannot be submitted, or "" when it can (or needs none).
+
+    Proof is evidence attached (this month or earlier) or every linked measure at its
+    target (and at least one linked).
+    """
+    if status is None or not getattr(status, "needs_proof", False):
+        return ""
+    if has_evidence or (measures and all(m.is_met for m in measures)):
+        return ""
+    return (
+        f"{status.label} means the success criteria are met: add evidence, or record "
+        "every linked measure at its target, before submitting it."
+    )

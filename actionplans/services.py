@@ -1,7 +1,7 @@
 """Writes to plans: status schemes, the monthly update cycle. Each runs in a transaction."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -28,6 +28,7 @@ DEFAULT_STATUS_SCHEME = [
         "colour": "blue",
         "meaning": "Action completed and success criteria met",
         "counts_as_complete": True,
+        "needs_proof": True,
     },
     {
         "label": "Green",
@@ -92,6 +93,9 @@ class ItemValues:
     progress: str
     risk: str
     actual_finish: datetime.date | None
+    # Why another status than the one a rule proposed (rules.status_propose); "" if none.
+    # Keyword-only, so it may come last among the reported fields with a default.
+    status_reason: str = field(default="", kw_only=True)
     # The update's version when the form was shown; 0 when there was no update yet.
     version: int
 
@@ -265,6 +269,7 @@ def _unchanged_values(item, last: ProgressUpdate | None) -> ItemValues:
         progress=written.progress if written else "",
         risk=written.risk if written else "",
         actual_finish=last.actual_finish,
+        status_reason=written.status_reason if written else "",
         version=0,  # refused if anyone wrote one since the page was shown
     )
 

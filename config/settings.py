@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "recommendations",
     "actionplans",
     "amendments",
+    "evidence",
+    "measures",
     "reporting",
     "imports",
     "reminders",
@@ -367,6 +369,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Evidence files: the largest accepted (bytes; 20 MB by default).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 # A spreadsheet import reads at most this many rows (blank ones included) and gives up
 # after this many seconds of reading, well inside gunicorn's 120-second worker timeout.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("actionplans.urls")),
     path("", include("amendments.urls")),
+    path("", include("evidence.urls")),
+    path("", include("measures.urls")),
     path("", include("reporting.urls")),
     path("", include("reminders.urls")),
     path("", include("search.urls")),

@@ -4,7 +4,7 @@ updates.
 One module per part, imported here so that the rest of the project reads
 `actionplans.models`: plans.py (plans, status schemes), people.py (officers, roles),
 units.py (actions, milestones and the rules' QuerySets), periods.py (months, updates),
-amendments.py (agreed changes against the baseline).
+amendments.py (agreed changes against the baseline), proof.py (evidence and measures).
 """
 
 from .amendments import Amendment, AmendmentQuerySet, ItemRecord
@@ -18,6 +18,7 @@ from .periods import (
     UpdateShown,
 )
 from .plans import ActionPlan, ActionPlanQuerySet, StatusColour, StatusOption
+from .proof import Evidence, Measure, MeasureTarget, MeasureValue
 from .units import (
     Action,
     ActionQuerySet,
@@ -36,6 +37,10 @@ __all__ = [
     "ActionQuerySet",
     "DatedUnitQuerySet",
     "Direction",
+    "Evidence",
+    "Measure",
+    "MeasureTarget",
+    "MeasureValue",
     "Milestone",
     "MilestoneQuerySet",
     "Officer",

@@ -189,7 +189,7 @@ class UpdateShown:
 
 
 # What a lead writes in words; a no return carries the last that was written.
-_NARRATIVE = {"progress", "risk"}
+_NARRATIVE = {"progress", "risk", "status_reason"}
 
 
 class ProgressUpdate(UpdateShown, models.Model):
@@ -198,7 +198,14 @@ class ProgressUpdate(UpdateShown, models.Model):
     Direction = Direction
     # What a lead reports, in the order the form shows it: services.ItemValues carries
     # exactly these (services.UPDATE_FIELDS is this tuple), and same_values_as compares them.
-    REPORTED_FIELDS = ("status", "direction", "progress", "risk", "actual_finish")
+    REPORTED_FIELDS = (
+        "status",
+        "direction",
+        "progress",
+        "risk",
+        "actual_finish",
+        "status_reason",
+    )
 
     class Workflow(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -233,6 +240,10 @@ class ProgressUpdate(UpdateShown, models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Why the lead chose another status than the one a rule proposed (rules.status_propose).
+    status_reason = models.TextField(
+        "why this status", blank=True, **limits.at_most(limits.COMMENT)
     )
     direction = models.CharField(max_length=20, choices=Direction.choices, blank=True)
     progress = models.TextField(

@@ -139,6 +139,11 @@ class StatusOption(models.Model):
     colour = models.CharField(max_length=10, choices=StatusColour.choices)
     meaning = models.CharField(max_length=255)
     counts_as_complete = models.BooleanField(default=False)
+    needs_proof = models.BooleanField(
+        default=False,
+        help_text="Means the success criteria are met (Blue): submitted only with "
+        "evidence attached or every linked measure at its target.",
+    )
     is_not_started = models.BooleanField(
         default=False,
         help_text="Proposed for items whose plan start is after the period.",

@@ -126,6 +126,7 @@ CHANGES = {
     "progress": lambda cycle: "Something else.",
     "risk": lambda cycle: "A new risk.",
     "actual_finish": lambda cycle: datetime.date(2009, 9, 10),
+    "status_reason": lambda cycle: "The board agreed a later finish.",
 }
 
 
