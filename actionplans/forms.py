@@ -1,5 +1,7 @@
 """Forms only validate; the services in services.py do the writing."""
 
+import decimal
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
@@ -10,7 +12,8 @@ from lib.text import is_blank
 
 from .models import Action, ProgressUpdate, ReportingPeriod, StatusOption
 from .permissions import ActionAccess
-from .rules import update_values_problems
+from .proof import ItemProof, MeasureLine, action_proofs
+from .rules import StatusProposal, update_values_problems
 from .selectors import SignoffRow, plans_for_user, updates_for_action
 from .services import (
     UPDATE_FIELDS,
@@ -87,16 +90,22 @@ class ItemUpdateForm(forms.Form):
         statuses: list[StatusOption],
         update: ProgressUpdate | None = None,
         last: ProgressUpdate | None = None,
+        proof: ItemProof | None = None,
         submit: bool = False,
         compact: bool = False,
         **kwargs,
     ):
-        initial = _initial(
-            item=item, period=period, statuses=statuses, update=update, last=last
-        )
-        super().__init__(*args, initial=initial, **kwargs)
         self.item, self.period, self.submit = item, period, submit
         self.statuses = statuses
+        self.proof = proof or ItemProof()
+        self.last_status = last.status if last else None
+        # What the saved (or carried) values propose; recomputed from the posted actual
+        # finish when the form is cleaned.
+        self.proposal = self._propose(
+            update.actual_finish if update else (last.actual_finish if last else None)
+        )
+        initial = _initial(update=update, last=last, proposal=self.proposal)
+        super().__init__(*args, initial=initial, **kwargs)
         for name in ("progress", "risk", "status_reason"):
             _limit_to_model(self.fields[name], ProgressUpdate, name)
         self.fields["status"].queryset = StatusOption.objects.filter(
@@ -150,7 +159,30 @@ class ItemUpdateForm(forms.Form):
                     "Choose a status before submitting for sign-off.", code="required"
                 ),
             )
+        if "actual_finish" not in self.errors:
+            self.proposal = self._propose(data.get("actual_finish"))
+        if self.submit and not self.errors:
+            # The submit service checks the same (ItemProof.submission_problems).
+            for problem in self.proof.submission_problems(
+                item=self.item,
+                status=status,
+                status_reason=data.get("status_reason", ""),
+                proposal=self.proposal,
+            ):
+                self.add_error(
+                    problem.field,
+                    forms.ValidationError(problem.message, code=problem.code),
+                )
         return data
+
+    def _propose(self, actual_finish) -> StatusProposal:
+        return self.proof.proposal(
+            item=self.item,
+            statuses=self.statuses,
+            last=self.last_status,
+            actual_finish=actual_finish,
+            period=self.period,
+        )
 
     def values(self) -> ItemValues:
         """The cleaned data as the services take it."""
@@ -222,21 +254,18 @@ def _anchor(bound_field: forms.BoundField) -> str:
 
 def _initial(
     *,
-    item,
-    period: ReportingPeriod,
-    statuses: list[StatusOption],
     update: ProgressUpdate | None,
     last: ProgressUpdate | None,
+    proposal: StatusProposal,
 ) -> dict:
     if update is not None:
         # serializable_value gives the status's id, as the status choices hold it.
         values = {name: update.serializable_value(name) for name in UPDATE_FIELDS}
         return values | {"version": update.version}
-    status = proposed_status(
-        item=item, period=period, statuses=statuses, last=last.status if last else None
-    )
     return {
-        "status": status.pk if status else None,
+        # The status the rules propose (rules.status_propose): last month's, unless the
+        # item is not due to start, is finished, is behind a measure or is overdue.
+        "status": proposal.status.pk if proposal.status else None,
         # Direction of travel is carried forward as a proposal the lead can change.
         "direction": last.direction if last else "",
         # A finished item stays finished: offer last month's actual finish again.
@@ -245,21 +274,79 @@ def _initial(
     }
 
 
-def proposed_status(
-    *,
-    item,
-    period: ReportingPeriod,
-    statuses: list[StatusOption],
-    last: StatusOption | None,
-) -> StatusOption | None:
-    """The status offered when an item has no update yet this month.
+class MeasureActualsForm(forms.Form):
+    """This month's actuals of the measures linked to what the user reports on.
 
-    Not started (Grey) when the item's plan start is after the month; otherwise last
-    month's status.
+    One optional number per measure (field name: the measure's id); left empty, the
+    month has no actual (and one entered before is removed).
     """
-    if item.plan_start and item.plan_start > period.last_day:
-        return next((s for s in statuses if s.is_not_started), last)
-    return last
+
+    def __init__(self, data, *, lines: list[MeasureLine], prefix: str):
+        super().__init__(data, prefix=prefix)
+        self.lines = {str(line.measure.pk): line for line in lines}
+        for name, line in self.lines.items():
+            measure = line.measure
+            self.fields[name] = forms.DecimalField(
+                label=f"{measure.name} ({measure.get_unit_display()}) this month",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=line.value.value if line.value else None,
+                min_value=0 if measure.unit == measure.Unit.PERCENT else None,
+                max_value=100 if measure.unit == measure.Unit.PERCENT else None,
+                error_messages={
+                    "invalid": f"Enter the actual for {measure.name} as a number, "
+                    "like 76 or 76.5.",
+                    "min_value": "Enter a percentage from 0 to 100.",
+                    "max_value": "Enter a percentage from 0 to 100.",
+                    "max_digits": "Enter a smaller number.",
+                    "max_decimal_places": "Enter the number with at most 2 decimal "
+                    "places.",
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "input--number"}
+                ),
+                help_text=_measure_hint(line),
+            )
+
+    def fields_for(self, lines: list[MeasureLine]) -> list[forms.BoundField]:
+        return [self[str(line.measure.pk)] for line in lines]
+
+    def values(self) -> dict[int, "decimal.Decimal | None"]:
+        """The actuals posted, by measure id; only those that differ from the saved
+        ones, so an untouched page writes nothing."""
+        return {
+            int(name): self.cleaned_data[name]
+            for name, line in self.lines.items()
+            if self.cleaned_data[name] != (line.value.value if line.value else None)
+        }
+
+    def summary_errors(self) -> list[SummaryError]:
+        return [
+            (self[name].id_for_label, self.fields[name].label, error)
+            for name, errors in self.errors.items()
+            if name in self.fields
+            for error in errors
+        ]
+
+
+def _measure_hint(line: MeasureLine) -> str:
+    """ "Baseline 63% (March 2008). Target 76% by March 2010. Last actual 70% (August
+    2009)." """
+    measure = line.measure
+    parts = []
+    if measure.baseline_value is not None:
+        when = f" ({measure.baseline_date:%B %Y})" if measure.baseline_date else ""
+        parts.append(f"Baseline {measure.format(measure.baseline_value)}{when}.")
+    if line.target_text:
+        parts.append(f"Target {line.target_text}.")
+    if line.latest is not None and line.value is None:
+        parts.append(
+            f"Last actual {measure.format(line.latest)} ({line.latest_month:%B %Y})."
+        )
+    better = "higher" if measure.higher_is_better else "lower"
+    parts.append(f"Better when {better}.")
+    return " ".join(parts)
 
 
 class ActionUpdateForms:
@@ -283,12 +370,16 @@ class ActionUpdateForms:
         # "Continue" saves a draft, then shows the check-your-answers page; it needs the
         # same as a submission (a status for every item), so it is checked the same way.
         self.review = data is not None and "review" in data
+        # "Add evidence" beside an item saves a draft, then opens the item's evidence
+        # page: the form prefix of that item ("action", "m12"), or "".
+        self.evidence_for = data.get("evidence", "") if data is not None else ""
         # What someone else changed meanwhile, once rebased after an edit conflict.
         self.conflict: list[Change] = []
         self.statuses = list(action.plan.statuses.all())
         self.current = updates_for_action(action=action, period=period)
         self.previous = period.previous()
         self.last = updates_for_action(action=action, period=self.previous)
+        self.proofs = action_proofs(action=action, period=period)
         self._build()
 
     def _build(self) -> None:
@@ -311,6 +402,25 @@ class ActionUpdateForms:
             for milestone in action.milestones.all()
             if milestone.is_in_plan(month)
         ]
+        self.measure_form = MeasureActualsForm(
+            self.data, lines=self._measure_lines(), prefix="measure"
+        )
+        for form in self.forms:
+            form.measure_fields = self.measure_form.fields_for(form.measure_lines)
+
+    def _measure_lines(self) -> list[MeasureLine]:
+        """The measures linked to the items the user reports on, each placed under the
+        first such item (a form's `measure_fields`), so each is entered once."""
+        seen: set[int] = set()
+        lines = []
+        for form in self.forms:
+            form.measure_lines = []
+            for line in self.proofs.get(_key(form.item), ItemProof()).measures:
+                if line.measure.pk not in seen:
+                    seen.add(line.measure.pk)
+                    form.measure_lines.append(line)
+                    lines.append(line)
+        return lines
 
     def _form(self, item, *, prefix: str, compact: bool) -> ItemUpdateForm:
         return ItemUpdateForm(
@@ -320,6 +430,7 @@ class ActionUpdateForms:
             statuses=self.statuses,
             update=self.current.get(_key(item)),
             last=self.last.get(_key(item)),
+            proof=self.proofs.get(_key(item)),
             submit=self.submit or self.review,
             compact=compact,
             prefix=prefix,
@@ -336,16 +447,24 @@ class ActionUpdateForms:
 
     def is_valid(self) -> bool:
         # Every form is cleaned, not only up to the first invalid one: all errors show.
-        return self.data is not None and all([form.is_valid() for form in self.forms])
+        return self.data is not None and all(
+            [form.is_valid() for form in [*self.forms, self.measure_form]]
+        )
 
     @property
     def errors(self) -> list[SummaryError]:
-        return [error for form in self.forms for error in form.summary_errors()]
+        return [
+            error
+            for form in [*self.forms, self.measure_form]
+            for error in form.summary_errors()
+        ]
 
     def values(self) -> dict:
-        """update_save's arguments: `action_values`, `milestone_values` and `submit`."""
+        """update_save's arguments: the items' values, the measures' actuals and
+        `submit`."""
         return {
             "submit": self.submit,
+            "measure_values": self.measure_form.values(),
             "action_values": self.action_form.values() if self.action_form else None,
             "milestone_values": {
                 milestone.pk: form.values()
@@ -368,6 +487,10 @@ class ActionUpdateForms:
             self.data[form.add_prefix("version")] = str(latest.version if latest else 0)
         self._build()
         self.is_valid()
+
+    def item_for_prefix(self, prefix: str):
+        """The action or milestone whose form has the prefix, or None."""
+        return next((f.item for f in self.forms if f.prefix == prefix), None)
 
     @property
     def action_update(self) -> ProgressUpdate | None:

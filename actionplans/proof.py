@@ -12,15 +12,26 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from lib.text import is_blank
+
 from .models import (
     Action,
     Evidence,
     Measure,
     MeasureValue,
     Milestone,
+    ProgressUpdate,
     ReportingPeriod,
 )
-from .rules import MeasureStanding, StatusOrNone, proof_problem
+from .rules import (
+    MeasureStanding,
+    StatusOrNone,
+    StatusProposal,
+    UpdateProblem,
+    proof_problem,
+    status_propose,
+)
+from .selectors import updates_for_action
 
 # (action_id, milestone_id), as selectors.item_key gives it.
 ItemKey = tuple[int | None, int | None]
@@ -35,6 +46,13 @@ class MeasureLine:
     latest: decimal.Decimal | None  # this month's actual, else the latest earlier one
     latest_month: datetime.date | None
     standing: MeasureStanding
+
+    @property
+    def latest_text(self) -> str:
+        """ "76% (August 2009)", or "" before any actual."""
+        if self.latest is None:
+            return ""
+        return f"{self.measure.format(self.latest)} ({self.latest_month:%B %Y})"
 
     @property
     def target_text(self) -> str:
@@ -67,6 +85,66 @@ class ItemProof:
             has_evidence=self.has_evidence,
             measures=[line.standing for line in self.measures],
         )
+
+    def proposal(
+        self,
+        *,
+        item,
+        statuses: list,
+        last: StatusOrNone,
+        actual_finish: datetime.date | None,
+        period: ReportingPeriod,
+    ) -> StatusProposal:
+        """The status this item's values propose for the month, and why."""
+        proof_status = next((s for s in statuses if s.needs_proof), None)
+        return status_propose(
+            unit=item,
+            statuses=statuses,
+            last=last,
+            actual_finish=actual_finish,
+            month_end=period.last_day,
+            has_proof=proof_status is not None and not self.problem(proof_status),
+            measures_behind=self.measures_behind,
+        )
+
+    def submission_problems(
+        self,
+        *,
+        item,
+        status: StatusOrNone,
+        status_reason: str,
+        proposal: StatusProposal,
+    ) -> list[UpdateProblem]:
+        """What stops the item's update being submitted for sign-off, as the update form
+        and the submit service both check it: a status that needs proof without it, and
+        a rule's proposal overruled without a reason."""
+        problems = []
+        message = self.problem(status)
+        if message:
+            problems.append(UpdateProblem("status", message, "needs_proof"))
+        if overrules(proposal, status) and is_blank(status_reason):
+            problems.append(
+                UpdateProblem(
+                    "status_reason",
+                    f"Say why {item.number} is {status.label} rather than "
+                    f"{proposal.status.label}: {proposal.reason}",
+                    "reason_needed",
+                )
+            )
+        return problems
+
+
+def overrules(proposal: StatusProposal, status: StatusOrNone) -> bool:
+    """The status differs from what a rule proposed, so the lead must say why.
+
+    Between two complete statuses (Green proposed, Blue chosen) the proof rule decides,
+    not the lead's reason: Blue is proposed as soon as its proof is there.
+    """
+    if not proposal.by_rule or proposal.status is None or status is None:
+        return False
+    if status.counts_as_complete and proposal.status.counts_as_complete:
+        return False
+    return status.pk != proposal.status.pk
 
 
 def _key(action_id: int | None, milestone_id: int | None) -> ItemKey:
@@ -142,3 +220,44 @@ def action_proofs(
         for key in keys:
             proofs.setdefault(key, ItemProof()).measures.append(lines[measure.pk])
     return proofs
+
+
+@dataclass(frozen=True)
+class StatusWhy:
+    """One item's status in a month and why it is what it is (the action page)."""
+
+    item: Action | Milestone
+    update: ProgressUpdate | None
+    proposal: StatusProposal
+    proof: ItemProof
+
+    @property
+    def is_overruled(self) -> bool:
+        """The lead chose another status than the rule's proposal (and said why)."""
+        return overrules(self.proposal, self.update.status if self.update else None)
+
+
+def status_whys(*, action: Action, period: ReportingPeriod) -> list[StatusWhy]:
+    """Why each item of the action (those in the plan that month) has its status."""
+    proofs = action_proofs(action=action, period=period)
+    statuses = list(action.plan.statuses.all())
+    current = updates_for_action(action=action, period=period)
+    last = updates_for_action(action=action, period=period.previous())
+    whys = []
+    for item in [action, *action.milestones.all()]:
+        if not item.is_in_plan(period.month):
+            continue
+        key = (item.pk, None) if isinstance(item, Action) else (None, item.pk)
+        update, last_update = current.get(key), last.get(key)
+        proof = proofs.get(key, ItemProof())
+        # A closed month's proposal reads the actual finish frozen in its update.
+        finish = update.actual_finish if update else None
+        proposal = proof.proposal(
+            item=item,
+            statuses=statuses,
+            last=last_update.status if last_update else None,
+            actual_finish=finish,
+            period=period,
+        )
+        whys.append(StatusWhy(item, update, proposal, proof))
+    return whys

@@ -348,8 +348,9 @@ def status_propose(
 
     In order: an actual finish proposes complete (the status that needs proof when there
     is proof, else the first complete one that does not); a plan start after the month,
-    not started; a measure behind its target or a plan finish passed, the exception status;
-    otherwise last month's status. `statuses` is the plan's scheme in order.
+    not started; a measure behind its target, or overdue before the month began, the
+    exception status; otherwise last month's status. `statuses` is the plan's scheme in
+    order.
     """
 
     def first(test) -> StatusOrNone:
@@ -379,11 +380,14 @@ def status_propose(
             f"{'is' if len(behind) == 1 else 'are'} behind target.",
             True,
         )
-    if unit.is_overdue(on=month_end) and exception:
+    # Overdue already when the month began: an item due within the month is the month's
+    # "due" list, and its lead may yet finish it by the month's end.
+    month_start = month_end.replace(day=1)
+    if unit.is_overdue(on=month_start - datetime.timedelta(days=1)) and exception:
         return StatusProposal(
             exception,
             f"{exception.label} proposed: the plan finish "
-            f"({unit.plan_finish:%d/%m/%Y}) has passed.",
+            f"({unit.plan_finish:%d/%m/%Y}) passed before this month.",
             True,
         )
     return StatusProposal(last, "As last month." if last else "", False)

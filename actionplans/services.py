@@ -1,6 +1,7 @@
 """Writes to plans: status schemes, the monthly update cycle. Each runs in a transaction."""
 
 import datetime
+import decimal
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
@@ -12,12 +13,14 @@ from lib.text import is_blank
 from .models import (
     Action,
     ActionPlan,
+    MeasureValue,
     Milestone,
     ProgressUpdate,
     ReportingPeriod,
     StatusOption,
 )
 from .permissions import action_access, approval_refusals, reported_items
+from .proof import ItemProof, action_proofs
 from .selectors import ItemKey, item_key, updates_for_action
 from .signals import period_frozen
 
@@ -209,6 +212,7 @@ def update_save(
     milestone_values: dict[int, ItemValues],
     submit: bool,
     reason: str = "",
+    measure_values: dict[int, decimal.Decimal | None] | None = None,
 ) -> list[ProgressUpdate]:
     """Save a person's update of one action and its milestones, as a draft or for sign-off.
 
@@ -218,7 +222,9 @@ def update_save(
     as it was, which someone else has submitted or had approved, keeps its state and
     author, so saving the page never withdraws another person's submission. Refuses the
     whole save with UpdateConflict when any of the updates changed since the user opened
-    the form, so nothing is silently overwritten. Returns the updates written.
+    the form, so nothing is silently overwritten. `measure_values` are this month's
+    actuals of measures linked to those items (None removes one), saved with them.
+    Returns the updates written.
     """
     period = _lock_open_period(period)
     milestones = {m.pk: m for m in action.milestones.all()}
@@ -251,7 +257,71 @@ def update_save(
         update.workflow_state = state
         _write(update, user=user, reason=reason)
         written.append(update)
+    _record_measure_values(period, measure_values or {}, user=user)
+    if submit:
+        _refuse_unproven(action, period, [update for update in written])
     return written
+
+
+def _record_measure_values(
+    period: ReportingPeriod, values: dict[int, decimal.Decimal | None], *, user
+) -> None:
+    """Write the month's actuals: a number sets it, None removes it (both in history)."""
+    existing = {
+        value.measure_id: value
+        for value in MeasureValue.objects.select_for_update().filter(
+            period=period, measure_id__in=values
+        )
+    }
+    for measure_id, number in values.items():
+        value = existing.get(measure_id)
+        if number is None:
+            if value is not None:
+                value._history_user = user
+                value.delete()
+            continue
+        if value is None:
+            value = MeasureValue(measure_id=measure_id, period=period)
+        value.value, value.entered_by = number, user
+        value._history_user = user
+        value.save()
+
+
+def _refuse_unproven(
+    action: Action, period: ReportingPeriod, updates: list[ProgressUpdate]
+) -> None:
+    """Refuse (WorkflowError) submitting any update whose status needs proof it lacks,
+    or that overrules a rule's proposal without saying why: the checks the update form
+    makes (ItemUpdateForm.clean), made again where the submission is written."""
+    proofs = action_proofs(action=action, period=period)
+    statuses = list(action.plan.statuses.all())
+    last = updates_for_action(action=action, period=period.previous())
+    items = {item_key(action): action} | {
+        item_key(m): m for m in action.milestones.all()
+    }
+    problems = []
+    for update in updates:
+        key = (update.action_id, update.milestone_id)
+        item, proof = items[key], proofs.get(key, ItemProof())
+        last_update = last.get(key)
+        proposal = proof.proposal(
+            item=item,
+            statuses=statuses,
+            last=last_update.status if last_update else None,
+            actual_finish=update.actual_finish,
+            period=period,
+        )
+        problems += [
+            f"{item.number}: {problem.message}"
+            for problem in proof.submission_problems(
+                item=item,
+                status=update.status,
+                status_reason=update.status_reason,
+                proposal=proposal,
+            )
+        ]
+    if problems:
+        raise WorkflowError(" ".join(problems))
 
 
 def _unchanged_values(item, last: ProgressUpdate | None) -> ItemValues:
@@ -361,6 +431,7 @@ def update_submit(
             update.author = user
             _write(update, user=user)
             sent.append(update)
+    _refuse_unproven(action, period, sent)
     return sent
 
 

@@ -31,7 +31,7 @@ from .forms import (
     month_refusal,
 )
 from .history import action_change_history
-from .models import Action, ProgressUpdate
+from .models import Action, ProgressUpdate, ReportingPeriod
 from .permissions import (
     action_access,
     approval_refusals,
@@ -41,6 +41,7 @@ from .permissions import (
     reported_items,
     user_is_coordinator,
 )
+from .proof import status_whys
 from .selectors import (
     action_for_plan,
     action_revisions,
@@ -108,9 +109,12 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = _action_for_user(request, slug, pk)
     periods, timeline = action_timeline(action=action)
     access = action_access(request.user, action)
+    current = action.plan.current_period()
     context = {
         "plan": action.plan,
         "action": action,
+        "current_period": current,
+        "whys": status_whys(action=action, period=current) if current else [],
         "periods": action_updates_by_period(action=action),
         "timeline_periods": periods,
         "timeline": timeline,
@@ -178,6 +182,9 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     return redirect(
                         "actionplans:update_check", slug=action.plan.slug, pk=action.pk
                     )
+                evidence_page = _evidence_page(forms, period)
+                if evidence_page:
+                    return evidence_page
                 done = "sent for sign-off" if forms.submit else "saved as a draft"
                 messages.success(request, f"Action {action.number} {done}.")
                 return redirect("home")
@@ -206,6 +213,18 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     status = 409 if stale or forms.conflict else (400 if forms.errors else 200)
     return render(request, "actionplans/update_form.html", context, status=status)
+
+
+def _evidence_page(forms: ActionUpdateForms, period: ReportingPeriod):
+    """After "Add evidence" saved the draft: a redirect to that item's evidence page."""
+    item = forms.item_for_prefix(forms.evidence_for)
+    if item is None:
+        return None
+    field = "action" if isinstance(item, Action) else "milestone"
+    update = ProgressUpdate.objects.filter(period=period, **{field: item}).first()
+    if update is None:
+        return None
+    return redirect("evidence:item", slug=forms.action.plan.slug, pk=update.pk)
 
 
 def _open_period_for_update(request: HttpRequest, action: Action):
