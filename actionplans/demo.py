@@ -50,7 +50,20 @@ def demo_plans_load() -> list[ActionPlan]:
         folder = FIXTURES_DIR / slug
         plan_data = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
         actions_data = json.loads((folder / "actions.json").read_text(encoding="utf-8"))
-        plans.append(plan_load_document(plan_data=plan_data, actions_data=actions_data))
+        # Measures are optional: the plans whose documents state none have no file.
+        measures_file = folder / "measures.json"
+        measures_data = (
+            json.loads(measures_file.read_text(encoding="utf-8"))
+            if measures_file.exists()
+            else None
+        )
+        plans.append(
+            plan_load_document(
+                plan_data=plan_data,
+                actions_data=actions_data,
+                measures_data=measures_data,
+            )
+        )
     return plans
 
 

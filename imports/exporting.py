@@ -2,7 +2,8 @@
 
 The columns are seed 001's thirteen, then Outcomes (when any action has them) and
 Cross-references. "This month" is the latest month with updates, and "Last month" the month
-before. Text that a spreadsheet program could take for a formula (starting with =, +, -, @,
+before. The xlsx adds a Measures sheet (measures.py: one row per measure, then a column per
+month with its actuals); a csv has one sheet, so it carries no measures. Text that a spreadsheet program could take for a formula (starting with =, +, -, @,
 a tab or a carriage return) is written as text: a string cell with Excel's quote prefix in
 the xlsx, an apostrophe in front in the csv (which the import removes again).
 """
@@ -13,12 +14,15 @@ import io
 from collections.abc import Iterator
 
 import openpyxl
+from django.db.models import Prefetch
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from actionplans.models import (
     Action,
     ActionPlan,
     Direction,
+    Measure,
+    MeasureValue,
     ProgressUpdate,
     ReportingPeriod,
     StatusColour,
@@ -27,7 +31,15 @@ from lib import months
 from lib.spreadsheets import text_guard, xlsx_cell_set
 
 from .dates import date_parse
+from .measures import (
+    COLUMNS,
+    FIXED_COLUMNS,
+    MEASURES_SHEET,
+    measure_cells,
+    month_header,
+)
 from .officers import officer_label
+from .reading import MAX_COLUMNS
 
 HEADER = [
     "No.",
@@ -80,9 +92,53 @@ def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
         strict=False,
     ):
         sheet.column_dimensions[letter].width = width
+    _measures_sheet(workbook, plan)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _measures_sheet(workbook: openpyxl.Workbook, plan: ActionPlan) -> None:
+    """The Measures sheet, header included when the plan has no measures yet, so that
+    the file shows where measures go."""
+    measures = list(
+        plan.measures.prefetch_related(
+            "targets",
+            Prefetch("values", queryset=MeasureValue.objects.select_related("period")),
+            "actions",
+            "milestones__action",
+        )
+    )
+    months = _measure_months(plan, measures)
+    sheet = workbook.create_sheet(MEASURES_SHEET)
+    sheet.append([*COLUMNS.values(), *(month_header(month) for month in months)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for measure in measures:
+        sheet.append([None] * (FIXED_COLUMNS + len(months)))
+        for column, value in enumerate(measure_cells(measure, months), start=1):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.alignment = wrap
+            if isinstance(value, datetime.date):
+                cell.value = value
+                cell.number_format = "dd/mm/yyyy"
+            else:
+                xlsx_cell_set(cell, value)
+    sheet.freeze_panes = "B2"
+    for letter, width in zip("ABCDEFGH", [40, 8, 10, 10, 12, 40, 20, 50], strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _measure_months(plan: ActionPlan, measures: list[Measure]) -> list[datetime.date]:
+    """The months with a column: those with an actual, and the open ones (for the next
+    actuals). At most as many as the import reads, the latest first to go in: a month
+    left out of the file leaves its actuals as they are."""
+    months = {value.period.month for m in measures for value in m.values.all()}
+    months |= set(plan.periods.open().values_list("month", flat=True))
+    return sorted(months)[-(MAX_COLUMNS - FIXED_COLUMNS) :]
 
 
 def plan_export_csv(*, plan: ActionPlan) -> bytes:

@@ -298,6 +298,11 @@ def _xlsx_cell(cell, formula_row: bool) -> Cell:
         text = ""
     elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
+    elif isinstance(value, int | float) and "%" in (
+        getattr(cell, "number_format", "") or ""
+    ):
+        # Excel stores "76%" as 0.76 shown in a percent format: read what it shows.
+        text = f"{value * 100:.10g}%"
     elif isinstance(value, float):
         text = f"{value:.10g}"
     else:

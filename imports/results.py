@@ -10,6 +10,9 @@ from actionplans.loading import LoadReport
 from actionplans.models import (
     Action,
     ActionPlan,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
     Milestone,
     Officer,
     ProgressUpdate,
@@ -29,6 +32,9 @@ PREVIEW_KINDS = [
     "officer",
     "progress update",
     "reporting period",
+    "measure",
+    "measure target",
+    "measure value",
 ]
 
 # The models an import writes, by the kind LoadReport gives their rows.
@@ -45,6 +51,9 @@ _MODELS: dict[str, type[models.Model]] = {
         Action,
         Milestone,
         ProgressUpdate,
+        Measure,
+        MeasureTarget,
+        MeasureValue,
     )
 }
 
@@ -55,9 +64,12 @@ def field_label(kind: str, name: str) -> str:
     model = _MODELS.get(str(kind))
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            found = model._meta.get_field(name)
         except FieldDoesNotExist:
-            pass
+            found = None
+        # A reverse relation (a measure's "targets") has no verbose name.
+        if getattr(found, "verbose_name", None):
+            return str(found.verbose_name)
     return name.replace("_", " ")
 
 

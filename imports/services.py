@@ -1,7 +1,9 @@
 """Importing a whole plan from a spreadsheet: a preview first, then the import itself.
 
 spreadsheet → rows (reading.py) → parsed plan (layouts.py) → plan document (document.py,
-fixtures/SCHEMA.md) → actionplans.loading.PlanLoader. The preview runs the loader inside a
+fixtures/SCHEMA.md) → actionplans.loading.PlanLoader. A workbook's Measures sheet is read by
+measures.py into the document's measures, loaded in the same transaction (a workbook
+without one leaves the plan's measures as they are). The preview runs the loader inside a
 transaction that is rolled back and shows its LoadReport (results.py); the confirmed import
 runs it in one transaction. Any error, found while reading or while loading, means nothing
 is written.
@@ -14,6 +16,7 @@ preview lists them. A first import, which creates the items, records none.
 """
 
 import datetime
+import decimal
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +34,9 @@ from actionplans.models import (
     Action,
     ActionPlan,
     Amendment,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
     Milestone,
     ProgressUpdate,
     ReportingPeriod,
@@ -52,6 +58,7 @@ from recommendations.models import Inspection, Recommendation
 from .columns import COLUMN_NAMES
 from .document import NewPlan, plan_document
 from .layouts import Layout, ParsedPlan, Problem, plan_parse
+from .measures import ParsedMeasures, measures_parse, sheets_split
 from .models import UPLOAD_FOLDER, Upload, UploadChanged
 from .reading import SpreadsheetError, spreadsheet_read, text_clean
 from .results import Difference, ImportAmendment, ImportResult, field_label
@@ -176,6 +183,7 @@ def _run(
         return result
     plan = options.plan
     labels, complete = _scheme(plan)
+    sheets, measures_sheet = sheets_split(sheets)
     parsed = plan_parse(
         sheets,
         layout=options.layout,
@@ -185,6 +193,9 @@ def _run(
     )
     result.layout = parsed.layout
     result.problems.extend(parsed.problems)
+    measures = measures_parse(measures_sheet) if measures_sheet else None
+    if measures is not None:
+        result.problems.extend(measures.problems)
     this_month = options.this_month or parsed.month_in_title
     result.this_month = this_month
     if parsed.has_updates and this_month is None:
@@ -236,7 +247,12 @@ def _run(
     loader = _ImportLoader(plan=plan, user=user, report=report)
     try:
         with transaction.atomic():
-            loaded = loader.load(plan_data=plan_data, actions_data=actions_data)
+            loaded = loader.load(
+                plan_data=plan_data,
+                actions_data=actions_data,
+                measures_data=measures.document() if measures else None,
+            )
+            result.problems.extend(_refused_measures(loader, measures))
             result.amendments = [_summary(d) for d in loader.differences.values()]
             result.problems.extend(_kept_problems(loader, parsed))
             result.problems.extend(
@@ -313,6 +329,8 @@ class _ImportLoader(PlanLoader):
         self.written_updates: list[ProgressUpdate] = []
         self._finish_changed: set[tuple[type, int]] = set()
         self._with_milestones: set[int] = set()
+        # Measure rows the plan refuses: (row, field, message), for the service to report.
+        self.refused: list[tuple[dict[str, Any], str, str]] = []
 
     def upsert(self, model, *, lookup, values):
         if self.existing_plan is not None and model is Inspection:
@@ -501,6 +519,36 @@ class _ImportLoader(PlanLoader):
                 if name in fitted:
                     fitted[name] = value[:limit]
         return fitted
+
+    def refuse(self, row: dict[str, Any], field_name: str, message: str) -> None:
+        self.refused.append((row, field_name, message))
+
+    def actual_problem(
+        self,
+        period: ReportingPeriod,
+        stored: MeasureValue | None,
+        value: decimal.Decimal,
+        *,
+        name: str,
+    ) -> str:
+        """A closed month's actuals are frozen with it, as its updates are. A month this
+        import creates closed (a new plan's final report) is not frozen yet."""
+        created = (ReportingPeriod, period.pk) in self._created
+        if not period.is_closed or created:
+            return ""
+        if stored is not None and stored.value == value:
+            return ""
+        was = _plain(stored.value) if stored is not None else "none"
+        return (
+            f"{period} is closed, and the file would change the actual of {name} "
+            f"({was} → {_plain(value)}). Closed months are not changed by an import: "
+            "correct the file, or ask for the month to be reopened."
+        )
+
+    def write_row(self, model, obj, *, lookup, values):
+        if obj is not None and model in (Measure, MeasureTarget):
+            values = _restated(obj, values)
+        return super().write_row(model, obj, lookup=lookup, values=values)
 
     def save_row(self, obj: models.Model) -> None:
         if isinstance(obj, ProgressUpdate):
@@ -803,6 +851,29 @@ def _conflict_problems(
             )
         )
     return problems
+
+
+def _refused_measures(
+    loader: _ImportLoader, measures: ParsedMeasures | None
+) -> list[Problem]:
+    """The measure rows the plan refused, each on its row and column of the sheet."""
+    problems = []
+    for row, field_name, message in loader.refused:
+        sheet, number = row["_row"]
+        problems.append(
+            Problem(
+                "error",
+                message,
+                sheet=sheet,
+                row=number,
+                column=measures.column(field_name) if measures else "",
+            )
+        )
+    return problems
+
+
+def _plain(value: decimal.Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def _shown(value: Any) -> str:

@@ -3,7 +3,7 @@
 from django import forms
 
 from .models import ScrutinyReport
-from .selectors import FilterChoices
+from .selectors import FilterChoices, PeriodRef
 
 
 class ReportFilterForm(forms.Form):
@@ -41,6 +41,19 @@ class ReportFilterForm(forms.Form):
             + [(s.label, s.label) for s in choices.statuses]
             + [("none", "No status")]
         )
+
+
+class ReportPeriodForm(forms.Form):
+    """The month chooser of a report with no other filters (the measures report)."""
+
+    period = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, periods: list[PeriodRef], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [
+            (p.key, f"{p.label}{'' if p.is_closed else ' (open, draft)'}")
+            for p in reversed(periods)
+        ]
 
 
 class ScrutinyReportForm(forms.ModelForm):

@@ -36,6 +36,7 @@ from .selectors import (
     ReportError,
     ReportFilters,
     dashboard_build,
+    measures_report_build,
     period_for_plan,
     period_report_build,
     report_rows_stamp,
@@ -61,7 +62,7 @@ class PdfTarget:
     """One report PDF: which report, and where it is kept once made.
 
     `storage_name` is None while the report may still change (an open period, a draft
-    scrutiny pack, the dashboard): each request then has a PDF of its own.
+    scrutiny pack, the dashboard and the measures report): each request then has a PDF of its own.
     """
 
     plan: ActionPlan
@@ -104,7 +105,7 @@ def pdf_target(
             pack=pack,
         )
         quarter, label = pack.quarter_start, pack.quarter_key
-    elif kind == Kind.DASHBOARD:
+    elif kind in {Kind.DASHBOARD, Kind.MEASURES}:
         period = period_for_plan(plan=plan, month=month)
         name, month, label = None, period.month, months.month_key(period.month)
     else:
@@ -151,6 +152,8 @@ def _report_build(job: PdfRender) -> rendering.Report:
         )
     if job.kind == Kind.SCRUTINY:
         return scrutiny_pack_build(plan=job.plan, quarter=job.quarter)
+    if job.kind == Kind.MEASURES:
+        return measures_report_build(plan=job.plan, month=job.month)
     return dashboard_build(plan=job.plan, month=job.month)
 
 

@@ -32,13 +32,14 @@ from . import charts
 from .selectors import (
     Dashboard,
     Kind,
+    MeasuresReport,
     PeriodRef,
     PeriodReport,
     ReportFilters,
     ScrutinyPack,
 )
 
-Report = PeriodReport | ScrutinyPack | Dashboard
+Report = PeriodReport | ScrutinyPack | Dashboard | MeasuresReport
 
 BODY_TEMPLATES = {
     Kind.SUMMARY: "reporting/_summary_body.html",
@@ -47,6 +48,7 @@ BODY_TEMPLATES = {
     Kind.EXCEPTIONS: "reporting/_progress_body.html",
     Kind.SCRUTINY: "reporting/_scrutiny_body.html",
     Kind.DASHBOARD: "reporting/_dashboard_body.html",
+    Kind.MEASURES: "reporting/_measures_body.html",
 }
 
 # WeasyPrint resolves the print page's relative URLs against this made-up origin, and the
@@ -88,6 +90,14 @@ def body_context(report: Report, *, layout: str = Layout.BLOCKS) -> dict:
         context["bar_chart"] = charts.status_bar_chart(
             report.months, statuses, report.status_labels
         )
+        context["measure_charts"] = [
+            (row, charts.measure_chart(row, report.measure_months))
+            for row in report.measures
+        ]
+    elif isinstance(report, MeasuresReport):
+        context["measure_charts"] = [
+            (row, charts.measure_chart(row, report.months)) for row in report.measures
+        ]
     return context
 
 
@@ -153,7 +163,9 @@ def report_body_cache_key(report: Report, layout: str = Layout.BLOCKS) -> str | 
         kind=report.kind,
         period=report.period,
         filters=report.filters,
-        stamp="" if isinstance(report, Dashboard) else report.rows_stamp,
+        stamp=""
+        if isinstance(report, Dashboard | MeasuresReport)
+        else report.rows_stamp,
         pack=report if isinstance(report, ScrutinyPack) else None,
     )
     return f"report-body:{name}:{layout}" if name else None
@@ -228,8 +240,9 @@ def report_pdf(report: Report) -> bytes:
 
 # Changed whenever what a closed month's report prints changes without its rows changing
 # (a release that shows something new), so that PDFs and bodies stored before are made
-# again rather than served. 2: no returns say what they carry (issue 14).
-REPORT_FORMAT = "2"
+# again rather than served. 2: no returns say what they carry (issue 14). 3: measures and
+# evidence ("Proof behind the status").
+REPORT_FORMAT = "3"
 
 
 def storage_name(
@@ -250,7 +263,7 @@ def storage_name(
     month again, or an edit of an action, milestone, recommendation, status or officer
     shown in it gives a new name. None for an open period and for the dashboard.
     """
-    if kind == Kind.DASHBOARD:
+    if kind in {Kind.DASHBOARD, Kind.MEASURES}:
         return None
     if pack is not None:
         if pack.is_draft:
@@ -326,6 +339,8 @@ XLSX_COLUMNS = [
     # Last, so the columns people already filter and sort keep their places.
     ("Last month no return", 26),
     ("This month no return", 26),
+    # The titles of the documents and links attached to the month's update.
+    ("Evidence", 40),
 ]
 
 
@@ -399,6 +414,7 @@ def report_xlsx(report: PeriodReport) -> bytes:
                     revised.revisions if revised else None,
                     last.no_return_note if last else "",
                     this.no_return_note if this else "",
+                    "; ".join(evidence.line for evidence in item.evidence),
                 ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row_number, column=column)

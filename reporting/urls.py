@@ -14,6 +14,12 @@ urlpatterns = [
         views.dashboard_pdf,
         name="dashboard_pdf",
     ),
+    path("plans/<slug:slug>/reports/measures/", views.measures, name="measures"),
+    path(
+        "plans/<slug:slug>/reports/measures/pdf/",
+        views.measures_pdf,
+        name="measures_pdf",
+    ),
     path(
         "plans/<slug:slug>/reports/scrutiny/<str:quarter>/",
         views.scrutiny_pack,

@@ -34,13 +34,14 @@ from actionplans.permissions import (
 from lib import months
 
 from . import pdfs, rendering
-from .forms import ReportFilterForm, ScrutinyReportForm
+from .forms import ReportFilterForm, ReportPeriodForm, ScrutinyReportForm
 from .models import PdfRender, ScrutinyReport
 from .selectors import (
     Kind,
     ReportError,
     ReportFilters,
     dashboard_build,
+    measures_report_build,
     other_months,
     period_report_build,
     scrutiny_pack_build,
@@ -383,6 +384,47 @@ def dashboard_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         kind=Kind.DASHBOARD,
         month=month,
         page_url=reverse("reporting:dashboard", args=[slug]),
+    )
+
+
+@login_required
+@require_safe
+def measures(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug)
+    try:
+        month, _ = _params(request.GET)
+        report = measures_report_build(plan=plan, month=month)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    period = {"period": report.period.key}
+    context = rendering.body_context(report) | {
+        "plan": plan,
+        "form": ReportPeriodForm(initial=period, periods=report.periods),
+        "pdf_url": reverse("reporting:measures_pdf", args=[slug])
+        + "?"
+        + urlencode(period),
+        **_other_month_urls(
+            report,
+            lambda key: reverse("reporting:measures", args=[slug]) + f"?period={key}",
+        ),
+    }
+    return render(request, "reporting/report_page.html", context)
+
+
+@login_required
+@require_safe
+def measures_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_user(request.user, slug)
+    try:
+        month, _ = _params(request.GET)
+    except ReportError as error:
+        return _bad_request(request, plan, error)
+    return _pdf_response(
+        request,
+        plan,
+        kind=Kind.MEASURES,
+        month=month,
+        page_url=reverse("reporting:measures", args=[slug]),
     )
 
 

@@ -1,13 +1,15 @@
 """Reads for reports: one plain context per report, built with a fixed number of queries.
 
+- `proof`: the measures as at a month, and the evidence of the months' updates.
 - `items`: the pieces every report shares (items, actions, periods, people), the loading
   and the rules of complete, overdue and exceptions (its docstring states them).
 - `register`: the month's register of amendments, as the summary report lists it.
 - `period`: the summary, progress, chief officer and exceptions reports of one period.
 - `dashboard`: the month series, and the dashboard built from it.
+- `measures`: the measures report (each measure's actuals, for the charts).
 - `scrutiny`: the quarter's scrutiny pack.
 
-Imports run one way: items ← register ← period ← dashboard ← scrutiny.
+Imports run one way: proof ← items ← register ← period ← measures, dashboard ← scrutiny.
 """
 
 from .dashboard import Dashboard, MonthCounts, OfficerRow, dashboard_build
@@ -29,6 +31,7 @@ from .items import (
     period_for_plan,
     report_rows_stamp,
 )
+from .measures import MeasuresReport, measures_report_build
 from .period import (
     FilterChoices,
     PeriodReport,
@@ -38,14 +41,31 @@ from .period import (
     status_counts,
     summary_lists,
 )
+from .proof import (
+    EvidenceGroup,
+    EvidenceRef,
+    LinkedItem,
+    MeasureActual,
+    MeasureRow,
+    MeasureTargetRef,
+    evidence_by_item,
+    measure_rows,
+)
 from .register import RegisterEntry, register_entries
 from .scrutiny import ScrutinyPack, SlippageRow, scrutiny_pack_build
 
 __all__ = [
     "ActionBlock",
     "Dashboard",
+    "EvidenceGroup",
+    "EvidenceRef",
     "FilterChoices",
     "Kind",
+    "LinkedItem",
+    "MeasureActual",
+    "MeasureRow",
+    "MeasureTargetRef",
+    "MeasuresReport",
     "MonthCounts",
     "OfficerRow",
     "OtherMonths",
@@ -65,6 +85,9 @@ __all__ = [
     "SummaryLists",
     "UpdateView",
     "dashboard_build",
+    "evidence_by_item",
+    "measure_rows",
+    "measures_report_build",
     "other_months",
     "people_label",
     "period_for_plan",

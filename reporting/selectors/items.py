@@ -37,7 +37,11 @@ from actionplans.models import (
     ActionPlan,
     Amendment,
     Direction,
+    Evidence,
     ItemRecord,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
     Milestone,
     Officer,
     ProgressUpdate,
@@ -49,6 +53,8 @@ from actionplans.models.amendments import AMENDED_OFFICERS, WRITTEN_AS, revised_
 from actionplans.rules import UnitDates, status_has_slipped
 from lib import months
 from recommendations.models import Recommendation
+
+from .proof import EvidenceRef
 
 
 class ReportError(ValueError):
@@ -62,6 +68,7 @@ class Kind:
     EXCEPTIONS = "exceptions"
     SCRUTINY = "scrutiny"
     DASHBOARD = "dashboard"
+    MEASURES = "measures"
 
     PERIOD_REPORTS = [SUMMARY, PROGRESS, CHIEF_OFFICER, EXCEPTIONS]
     TITLES = {
@@ -71,6 +78,7 @@ class Kind:
         EXCEPTIONS: "Exceptions report",
         SCRUTINY: "Scrutiny pack",
         DASHBOARD: "Dashboard",
+        MEASURES: "Measures",
     }
 
 
@@ -281,6 +289,9 @@ class ReportItem:
     # Withdrawn by the month: still shown in the progress table, but no longer counted.
     is_withdrawn: bool = False
     merged_into: str = ""  # the number of the action it was merged into
+    # The documents and links attached to the month's update, where the report shows
+    # them (`period_report_build`).
+    evidence: list[EvidenceRef] = field(default_factory=list)
 
     @property
     def withdrawn_label(self) -> str:
@@ -488,9 +499,10 @@ def _history_sum_and_count(rows: QuerySet) -> list[Subquery]:
         # Not Sum/Count: as plain functions they add no GROUP BY, so each subquery is
         # one row over all of `rows`.
         Subquery(
+            # Named so as to clash with no model's field (a measure's has a "value").
             rows.annotate(
-                value=Func(F("history_id"), function=function, output_field=field)
-            ).values("value")
+                stamp_part=Func(F("history_id"), function=function, output_field=field)
+            ).values("stamp_part")
         )
         for function, field in [
             ("SUM", BigIntegerField()),
@@ -503,9 +515,10 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
     """A digest that changes with every write to a row the reports of these months read.
 
     The reports read the plan, its statuses, actions, milestones, recommendations,
-    officers and amendments (`_plan_rows`), and the periods and updates of each month and
+    officers and amendments (`_plan_rows`), the periods and updates of each month and
     of the month before with the updates their no returns carry forward
-    (`_updates_for`). Every write to those rows, many-to-many changes
+    (`_updates_for`), and the proof: measures, targets, actuals and evidence
+    (`proof`). Every write to those rows, many-to-many changes
     included, adds a history row, so the sum and the number of their history ids change
     with every write and deletion, whatever the clocks say and in whatever order
     transactions commit.
@@ -547,6 +560,21 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
         # Every request and decision: a closed month's register, and its values in
         # force, are read from them.
         Amendment.history.filter(plan_id=plan.pk),
+        # The proof the reports show: the plan's measures (their links are in the
+        # measure's own history), targets and actuals up to the last month, and the
+        # evidence of the months' updates.
+        Measure.history.filter(plan_id=plan.pk),
+        MeasureTarget.history.filter(
+            measure_id__in=Measure.history.filter(plan_id=plan.pk).values("id")
+        ),
+        MeasureValue.history.filter(
+            period_id__in=ReportingPeriod.objects.filter(
+                plan=plan, month__lte=wanted[-1]
+            ).values("pk")
+        ),
+        Evidence.history.filter(
+            update_id__in=ProgressUpdate.objects.filter(period__in=periods).values("pk")
+        ),
     ]
     values = {
         f"h{index}": expression

@@ -28,6 +28,7 @@ from .items import (
     period_for_plan,
     report_rows_stamp,
 )
+from .proof import MeasureRow, evidence_by_item, measure_rows
 from .register import RegisterEntry, register_entries
 
 
@@ -106,6 +107,8 @@ class PeriodReport(_OneMonthReport):
     rows_stamp: str = ""
     # The open month's draft and the latest closed month, where they are not this one.
     other_months: OtherMonths = field(default_factory=lambda: OtherMonths(None, None))
+    # The plan's measures as at the month's end: the summary report's table.
+    measures: list[MeasureRow] = field(default_factory=list)
 
     @property
     def next_month_label(self) -> str:
@@ -262,7 +265,8 @@ def period_report_build(
 ) -> PeriodReport:
     """The context of a period report: twelve queries whatever the size of the plan
     (one more to find the default month, and one more for any officers that only the
-    plan's amendments name)."""
+    plan's amendments name), and the proof each report shows: the summary's measures
+    (four queries, one when the plan has none), the others' evidence (one query)."""
     if kind not in Kind.PERIOD_REPORTS:
         raise ReportError(f"Unknown report {kind!r}.")
     filters = filters or ReportFilters()
@@ -278,6 +282,14 @@ def period_report_build(
     previous = _period_ref(previous_row) if previous_row else None
     updates = _updates_for([p for p in (period_row, previous_row) if p], rows.statuses)
     all_blocks = _items(rows, updates, period, previous, plan.slug)
+    measures = []
+    if kind == Kind.SUMMARY:
+        measures = measure_rows(plan=plan, period=period_row)
+    else:
+        evidence = evidence_by_item([period_row])
+        for block in all_blocks:
+            for item in [block.action, *block.milestones]:
+                item.evidence = evidence.get((item.kind, item.pk), [])
     statuses = list(rows.statuses.values())
     choices = _filter_choices(rows, all_blocks, statuses)
 
@@ -314,6 +326,7 @@ def period_report_build(
         register=register_entries(rows, period),
         rows_stamp=stamp,
         other_months=other_months(rows.periods, shown=period.month),
+        measures=measures,
     )
 
 

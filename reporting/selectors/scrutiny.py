@@ -10,6 +10,13 @@ from ..models import ScrutinyReport
 from .dashboard import MonthCounts, _month_series
 from .items import Kind, PeriodRef, ReportFilters, _plan_rows, report_rows_stamp
 from .period import PeriodReport, period_report_build
+from .proof import (
+    EvidenceGroup,
+    EvidenceRef,
+    MeasureRow,
+    evidence_by_item,
+    measure_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,12 @@ class ScrutinyPack:
     rows_stamp: str = ""  # as PeriodReport.rows_stamp, over the quarter's months
     # Items whose plan finish at the quarter's last reported month is past its baseline.
     slippage: list[SlippageRow] = field(default_factory=list)
+    # The measures as at the quarter's last reported month, and the charts' months (the
+    # plan's, up to it: a measure's trend reads from its start, not the quarter's).
+    measures: list[MeasureRow] = field(default_factory=list)
+    measure_months: list[datetime.date] = field(default_factory=list)
+    # The appendix: evidence attached in the quarter's months, item by item.
+    evidence: list[EvidenceGroup] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -93,19 +106,35 @@ class ScrutinyPack:
         return self.quarter_label
 
 
+def evidence_groups(
+    report: PeriodReport, evidence: dict[tuple[str, int], list[EvidenceRef]]
+) -> list[EvidenceGroup]:
+    """The items with evidence, in the report's order."""
+    groups = []
+    for block in report.blocks:
+        for item in [block.action, *block.milestones]:
+            if entries := evidence.get((item.kind, item.pk)):
+                text = item.own_text if item.kind == "milestone" else item.text
+                groups.append(EvidenceGroup(item.number, text, entries))
+    return groups
+
+
 def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> ScrutinyPack:
-    """The cover report, then the summary and progress of the quarter's last reported month."""
+    """The cover report, then the summary and progress of the quarter's last reported
+    month, the measures as at that month and the quarter's evidence."""
     quarter = months.quarter_start(quarter)
     month_list = months.quarter_months(quarter)
     stamp = report_rows_stamp(plan=plan, report_months=month_list)
     cover = ScrutinyReport.objects.filter(plan=plan, quarter=quarter).first()
     rows = _plan_rows(plan)
     in_quarter = [p for p in rows.periods if p.month in month_list]
-    report = None
+    report, measures, measure_months, evidence = None, [], [], []
     if in_quarter:
-        report = period_report_build(
-            plan=plan, kind=Kind.PROGRESS, month=in_quarter[-1].month
-        )
+        last = in_quarter[-1]
+        report = period_report_build(plan=plan, kind=Kind.PROGRESS, month=last.month)
+        measures = measure_rows(plan=plan, period=last, with_actuals=True)
+        measure_months = [p.month for p in rows.periods if p.month <= last.month]
+        evidence = evidence_groups(report, evidence_by_item(in_quarter))
     series, _ = _month_series(rows, in_quarter, plan.slug)
     labels = [s.label for s in rows.statuses.values()]
     if any(c.status is None and c.this_month for m in series for c in m.counts):
@@ -119,4 +148,7 @@ def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> Scrutiny
         status_labels=labels,
         rows_stamp=stamp,
         slippage=slippage_rows(report) if report else [],
+        measures=measures,
+        measure_months=measure_months,
+        evidence=evidence,
     )

@@ -7,12 +7,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans.models import PlanMembership, ReportingPeriod
+from actionplans.models import (
+    Evidence,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    PlanMembership,
+    ReportingPeriod,
+)
 from reporting import rendering
 from reporting.selectors import (
     Kind,
     ReportFilters,
     dashboard_build,
+    measures_report_build,
     period_report_build,
     scrutiny_pack_build,
 )
@@ -27,6 +35,8 @@ def _grow(plan, periods, start: int, stop: int) -> None:
     rec = factories.make_recommendation(plan, str(start))
     lead = factories.make_officer()
     chief = factories.make_officer()
+    # A measure for every action, with a target and an actual each month, and a
+    # document on every update: the proof must not add a query per row either.
     for n in range(start, stop):
         action = factories.make_action(
             plan,
@@ -40,9 +50,24 @@ def _grow(plan, periods, start: int, stop: int) -> None:
             action, plan_finish=datetime.date(2009, 8, 31)
         )
         milestone.leads.add(lead)
+        measure = Measure.objects.create(
+            plan=plan, name=f"Measure {n}", baseline_value=50, order=n
+        )
+        measure.actions.add(action)
+        measure.milestones.add(milestone)
+        MeasureTarget.objects.create(
+            measure=measure, value=75, due=datetime.date(2010, 3, 31)
+        )
         for period in periods:
-            factories.make_update(period, action=action, status_label="Amber")
+            update = factories.make_update(period, action=action, status_label="Amber")
             factories.make_update(period, milestone=milestone, status_label="Red")
+            MeasureValue.objects.create(measure=measure, period=period, value=60)
+            Evidence.objects.create(
+                update=update,
+                title=f"Minutes {n}",
+                refers_to=period.month,
+                url="https://example.org/minutes",
+            )
 
 
 def _count(build) -> int:
@@ -77,6 +102,7 @@ def test_report_queries_do_not_grow_with_the_plan(client):
         for kind in Kind.PERIOD_REPORTS
     }
     builds["dashboard"] = lambda: dashboard_build(plan=plan)
+    builds["measures"] = lambda: measures_report_build(plan=plan, month=AUGUST)
     builds["scrutiny"] = lambda: scrutiny_pack_build(plan=plan, quarter=AUGUST)
     user = factories.make_user()
     factories.make_member(plan, user, PlanMembership.Role.VIEWER)
@@ -90,5 +116,14 @@ def test_report_queries_do_not_grow_with_the_plan(client):
     large = {name: _count(build) for name, build in builds.items()}
     assert large == small
     # The period reports read the plan in eleven queries (its approved amendments and
-    # the month's register among them), after the stamp of its rows.
-    assert small[Kind.PROGRESS] == 12
+    # the month's register among them), after the stamp of its rows; then the proof
+    # they show: the summary's measures in four queries (the measures, their targets,
+    # their links and their actuals), the progress tables' evidence in one.
+    assert small[Kind.SUMMARY] == 12 + 4
+    for kind in [Kind.PROGRESS, Kind.CHIEF_OFFICER, Kind.EXCEPTIONS]:
+        assert small[kind] == 12 + 1, kind
+    # The month list, and the measures with their actuals month by month.
+    assert small["measures"] == 1 + 5
+    # The pack adds the measures with their actuals (five) and the quarter's evidence
+    # (one) to its progress report's.
+    assert small["scrutiny"] == 24 + 1 + 5 + 1

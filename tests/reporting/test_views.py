@@ -32,6 +32,8 @@ def _urls(plan, chief_pk):
         reverse("reporting:scrutiny_pdf", args=[slug, "2009-q3"]),
         reverse("reporting:dashboard", args=[slug]),
         reverse("reporting:dashboard_pdf", args=[slug]),
+        reverse("reporting:measures", args=[slug]) + august,
+        reverse("reporting:measures_pdf", args=[slug]) + august,
     ]
 
 
