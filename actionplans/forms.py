@@ -1,5 +1,6 @@
 """Forms only validate; the services in services.py do the writing."""
 
+import dataclasses
 import decimal
 
 from django import forms
@@ -407,6 +408,28 @@ class ActionUpdateForms:
         )
         for form in self.forms:
             form.measure_fields = self.measure_form.fields_for(form.measure_lines)
+        if self.data is not None and self.measure_form.is_valid():
+            self._read_posted_actuals()
+
+    def _read_posted_actuals(self) -> None:
+        """Let the items' proof see the actuals posted with them, so an actual entered at
+        its target lets Blue through in the same save (the service checks the same after
+        writing them)."""
+        posted = self.measure_form.cleaned_data
+        for proof in self.proofs.values():
+            proof.measures = [
+                line
+                if posted.get(str(line.measure.pk)) is None
+                else dataclasses.replace(
+                    line,
+                    latest=posted[str(line.measure.pk)],
+                    latest_month=self.period.month,
+                    standing=line.measure.standing(
+                        posted[str(line.measure.pk)], on=self.period.last_day
+                    ),
+                )
+                for line in proof.measures
+            ]
 
     def _measure_lines(self) -> list[MeasureLine]:
         """The measures linked to the items the user reports on, each placed under the
