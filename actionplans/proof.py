@@ -28,6 +28,7 @@ from .rules import (
     StatusOrNone,
     StatusProposal,
     UpdateProblem,
+    overrules,
     proof_problem,
     status_propose,
 )
@@ -132,19 +133,6 @@ class ItemProof:
                 )
             )
         return problems
-
-
-def overrules(proposal: StatusProposal, status: StatusOrNone) -> bool:
-    """The status differs from what a rule proposed, so the lead must say why.
-
-    Between two complete statuses (Green proposed, Blue chosen) the proof rule decides,
-    not the lead's reason: Blue is proposed as soon as its proof is there.
-    """
-    if not proposal.by_rule or proposal.status is None or status is None:
-        return False
-    if status.counts_as_complete and proposal.status.counts_as_complete:
-        return False
-    return status.pk != proposal.status.pk
 
 
 def _key(action_id: int | None, milestone_id: int | None) -> ItemKey:

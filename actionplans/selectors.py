@@ -18,6 +18,7 @@ from .models import (
     Officer,
     ProgressUpdate,
     ReportingPeriod,
+    StatusOption,
 )
 from .models.amendments import (
     AMENDED_OFFICERS,
@@ -26,6 +27,7 @@ from .models.amendments import (
     revised_note,
     revised_times,
 )
+from .rules import overrules, status_propose
 
 # An item's update in a period, keyed as updates_for_action keys them.
 ItemKey = tuple[int | None, int | None]
@@ -390,6 +392,9 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
     last_periods = _last_periods(periods)
     finished = _finished_before(actions, periods)
     updates = _updates_by_period([*periods.values(), *last_periods.values()], actions)
+    schemes: dict[int, list[StatusOption]] = {}
+    for status in StatusOption.objects.filter(plan_id__in=periods.keys()):
+        schemes.setdefault(status.plan_id, []).append(status)
     rows = []
     for action in actions:
         period = periods.get(action.plan_id)
@@ -434,10 +439,37 @@ def officer_actions(*, officer: Officer) -> list[MyActionRow]:
                 and all(
                     key not in in_period and key in last and last[key].status_id
                     for key in reported
+                )
+                and not any(
+                    _carrying_needs_a_reason(
+                        item, last[item_key(item)], period, schemes[action.plan_id]
+                    )
+                    for item in reported_units
                 ),
             )
         )
     return rows
+
+
+def _carrying_needs_a_reason(
+    item, last: ProgressUpdate, period: ReportingPeriod, statuses: list
+) -> bool:
+    """Carrying last month's status forward would overrule what the dates now propose
+    (Red once the finish has passed, Grey before the start) with no reason to carry: the
+    lead must open the form and say why, so "no change" is not offered. (Measures are
+    not read here; the confirming service checks them and refuses with the reason.)"""
+    written = last.written or last
+    if not is_blank(written.status_reason):
+        return False
+    proposal = status_propose(
+        unit=item,
+        statuses=statuses,
+        last=last.status,
+        actual_finish=last.actual_finish,
+        month_end=period.last_day,
+        has_proof=False,
+    )
+    return overrules(proposal, last.status)
 
 
 # Furthest from done first: the state a person's several updates add up to.
