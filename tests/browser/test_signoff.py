@@ -35,6 +35,8 @@ def _submit_as_lead(number: str, progress: str, status: str = "Amber") -> None:
             progress=progress,
             risk="",
             actual_finish=None,
+            # 7.2's finish passed in May, so Red is proposed: the lead says why not.
+            status_reason="The second serious case review reports in October.",
             version=current.version if current else 0,
         ),
         milestone_values={},
