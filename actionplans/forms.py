@@ -414,12 +414,13 @@ class ActionUpdateForms:
     def _read_posted_actuals(self) -> None:
         """Let the items' proof see the actuals posted with them, so an actual entered at
         its target lets Blue through in the same save (the service checks the same after
-        writing them)."""
+        writing them). A cleared actual counts as none: stricter than the service, which
+        then reads an earlier month's, so the form never accepts what the save refuses."""
         posted = self.measure_form.cleaned_data
         for proof in self.proofs.values():
             proof.measures = [
                 line
-                if posted.get(str(line.measure.pk)) is None
+                if str(line.measure.pk) not in posted
                 else dataclasses.replace(
                     line,
                     latest=posted[str(line.measure.pk)],

@@ -407,7 +407,7 @@ def update_submit(
         for u in ProgressUpdate.objects.select_for_update(of=("self",))
         .filter(period=period)
         .for_action(action)
-        .select_related("author")
+        .select_related("author", "status")
     }
     _refuse_changed(current, [(item, seen.get(item_key(item), 0)) for item in items])
     unassessed = [
@@ -503,6 +503,14 @@ def _review(
         refusal = approval_refusals(user=user, actions=[action]).get(action.pk)
         if refusal:
             raise WorkflowError(refusal)
+        # The proof may have gone since the submission (evidence removed, a shared
+        # measure's actual changed): a status that needs proof is final only with it.
+        try:
+            _refuse_unproven(action, period, submitted)
+        except WorkflowError as exc:
+            raise WorkflowError(
+                f"It cannot be approved as it stands: {exc} Return it to the lead."
+            ) from exc
     now = timezone.now()
     for item_update in submitted:
         item_update.workflow_state = state

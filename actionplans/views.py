@@ -154,7 +154,7 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if posting
         else None
     )
-    forms = None
+    forms, refused = None, ""
     if posting and not stale and period is not None:
         forms = ActionUpdateForms(
             request.POST, action=action, period=period, access=access
@@ -175,8 +175,8 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     outcome=_NOT_SAVED,
                 )
             except services.WorkflowError as exc:
-                messages.error(request, str(exc))
-                return redirect("home")
+                # Nothing was saved; the form is shown again with what the user typed.
+                refused = str(exc)
             else:
                 if forms.review:
                     return redirect(
@@ -207,11 +207,14 @@ def update_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "period": period,
         "month_key": months.month_key(period.month),
         "stale": stale,
+        "refused": refused,
         "forms": forms,
         "action_form": forms.action_form,
         "milestone_forms": forms.milestone_forms,
     }
-    status = 409 if stale or forms.conflict else (400 if forms.errors else 200)
+    status = (
+        409 if stale or forms.conflict else (400 if forms.errors or refused else 200)
+    )
     return render(request, "actionplans/update_form.html", context, status=status)
 
 
