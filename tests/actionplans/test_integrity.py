@@ -21,6 +21,8 @@ from tests.actionplans.test_update_cycle import (
 pytestmark = pytest.mark.django_db
 
 INVISIBLE = ["\u200b", " \u200b\u2060 ", "\ufeff", "\u200d\u00a0\u200e"]
+# A lead's reason for reporting another status than the one the rules propose.
+REASON = "Recruitment agreed to continue; the board knows."
 
 
 def _page_form(client, url: str, button: str) -> dict[str, str]:
@@ -34,10 +36,18 @@ def _page_form(client, url: str, button: str) -> dict[str, str]:
 
 def _submit_through_pages(client, cycle, status=None) -> None:
     """Continue from the update form (choosing `status` for every item when given), then
-    submit from the check-your-answers page, as the lead's browser does."""
+    submit from the check-your-answers page, as the lead's browser does.
+
+    Where the page asks why a status differs from the one the rules propose, the lead
+    gives a reason (the field is there only for an item with a rule's proposal)."""
     data = _page_form(client, form_url(cycle), "review")
     if status is not None:
         data |= {name: str(status.pk) for name in data if name.endswith("-status")}
+    data |= {
+        name: REASON
+        for name, value in data.items()
+        if name.endswith("-status_reason") and not value
+    }
     response = client.post(form_url(cycle), data)
     assert response.status_code == 302, response.content.decode()
     check_url = response.url

@@ -19,11 +19,18 @@ def check_url(cycle):
     return reverse("actionplans:update_check", args=[cycle.plan.slug, cycle.action.pk])
 
 
+# A lead's reason for reporting another status than the one the rules propose.
+REASON = "Recruitment agreed to continue; the board knows."
+
+
 def _august_milestone_updates(cycle) -> None:
-    """Last month's updates of both milestones, so every item of 1.8 has one."""
-    for milestone, words in (
-        (cycle.milestone_a, "Posts advertised."),
-        (cycle.milestone_b, ""),
+    """Last month's updates of both milestones, so every item of 1.8 has one.
+
+    (a) was overdue already (plan finish 31/01/2009), so the rules proposed Red for it:
+    its lead said why it is Green, and "no change" carries that reason forward."""
+    for milestone, words, reason in (
+        (cycle.milestone_a, "Posts advertised.", REASON),
+        (cycle.milestone_b, "", ""),
     ):
         factories.make_update(
             cycle.august,
@@ -31,6 +38,7 @@ def _august_milestone_updates(cycle) -> None:
             status_label="Green" if words else "Amber",
             direction="same",
             progress=words,
+            status_reason=reason,
             workflow_state="approved",
         )
 
@@ -312,6 +320,11 @@ def test_an_update_confirmed_unchanged_after_a_no_return_still_reads_as_no_chang
     cycle,
 ):
     _august_milestone_updates(cycle)
+    # In October 1.8 and (b) are overdue too (plan finish 30/09/2009), so the rules
+    # propose Red for them: the reasons for Amber are those last written, in August.
+    cycle.august.updates.exclude(milestone=cycle.milestone_a).update(
+        status_reason=REASON
+    )
     services.period_close(period=cycle.september, user=cycle.coordinator)
     october = services.period_open_next(plan=cycle.plan, user=cycle.coordinator)
     services.updates_confirm_unchanged(actions=[cycle.action], user=cycle.lead)

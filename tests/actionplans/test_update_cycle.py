@@ -28,13 +28,20 @@ def _version(cycle, **item) -> int:
     return update.version if update else 0
 
 
+# Why milestone (a) is reported Amber: its plan finish (31/01/2009) passed long before
+# September, so the rules propose Red for it (rules.status_propose), and a lead who reports
+# another status must say why.
+MILESTONE_A_REASON = "Recruitment agreed to continue; the board knows."
+
+
 def action_data(
     cycle, *, status="Amber", version=None, submit=False, stale=False, **fields
 ):
     """The POST of the update form as a browser sends it, for the action and milestones.
 
     Versions are those of a form opened just now, or of one opened before any update was
-    saved (`stale`).
+    saved (`stale`). The milestones are reported Amber; (a), overdue since January, with
+    the reason the lead gives for not reporting it Red.
     """
     if version is None:
         version = 0 if stale else _version(cycle, action=cycle.action)
@@ -44,6 +51,7 @@ def action_data(
         "action-progress": fields.pop("progress", "Eight of ten posts filled."),
         "action-risk": fields.pop("risk", ""),
         "action-actual_finish": fields.pop("actual_finish", ""),
+        "action-status_reason": fields.pop("status_reason", ""),
         "action-version": version,
     }
     for milestone in (cycle.milestone_a, cycle.milestone_b):
@@ -54,6 +62,9 @@ def action_data(
             f"{prefix}-progress": "",
             f"{prefix}-risk": "",
             f"{prefix}-actual_finish": "",
+            f"{prefix}-status_reason": MILESTONE_A_REASON
+            if milestone == cycle.milestone_a
+            else "",
             f"{prefix}-version": 0 if stale else _version(cycle, milestone=milestone),
         }
     data["submit" if submit else "save"] = "1"
