@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver (the demo) then serves static files through WhiteNoise
+    # too, with the same headers a deployment gives.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
     "import_export",
@@ -118,6 +121,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, after the HTTPS redirect and before everything
+    # that needs a session or the database: compressed, with far-future caching.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, CSV and JSON compressed (not files that are compressed already); see README
+    # for why this is safe from BREACH here.
+    "lib.compression.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     # A view whose database cannot be reached gets the 503 page, not a 500.
     "actionplans.security.DatabaseUnavailableMiddleware",
@@ -224,6 +233,11 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Files browsers ask for at the site's root (/favicon.ico), served there by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
+# With DEBUG, files are found in static/ as they change, with no collectstatic (WhiteNoise
+# reads DEBUG itself, but the test runner turns that off; this is the environment's).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -367,7 +381,16 @@ else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Deployed, `collectstatic` writes each file under a name holding its hash, with
+    # gzip and Brotli copies, so WhiteNoise can let browsers keep it for a year. With
+    # DEBUG (the demo, the tests) files are served as they are from static/, no collectstatic.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
 }
 
 # Evidence files: the largest accepted (bytes; 20 MB by default).
@@ -388,6 +411,9 @@ LOGGING = {
         # of app.css; only its errors are worth a line.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # django-axes logs its version at every start and each sign-in at INFO. Failed
+        # sign-ins are on the actionplans.security log already; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

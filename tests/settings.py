@@ -18,9 +18,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 # Hashing passwords slowly only slows the tests down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# django-axes logs every sign-in at INFO; the tests check the app's own security log instead.
-AXES_VERBOSE = False
-
 # The production file cache, in a folder of this run's own: parallel runs never share keys,
 # and the tests never clear a developer's cache.
 CACHES = {

@@ -1,33 +1,11 @@
 """Settings come from the environment, and production values pass Django's deploy checks."""
 
 import json
-import os
-import subprocess
-import sys
 
 from django.conf import settings
 
-PRODUCTION_ENV = {
-    "DEBUG": "0",
-    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "actionplans.example.gov.uk",
-    "SITE_URL": "https://actionplans.example.gov.uk",
-}
-
-
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # Only what a deployment would have: not the test run's own variables.
-    test_only = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in test_only}
-    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return subprocess.run(  # noqa: S603 (fixed arguments, our own manage.py)
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.config.environment import PRODUCTION_ENV
+from tests.config.environment import manage as _manage
 
 
 def test_production_values_pass_the_deploy_checks():
@@ -98,3 +76,12 @@ def test_zero_set_up_defaults_are_a_sqlite_file_and_console_email():
         "django.core.mail.backends.console.EmailBackend",
         "True",
     ], result.stderr
+
+
+def test_management_commands_print_nothing_but_their_own_output():
+    """django-axes announced its version on every command; it logs warnings only now."""
+    for env in (PRODUCTION_ENV, {"DEBUG": "1"}):
+        result = _manage("check", **env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "System check identified no issues (0 silenced).\n"
+        assert result.stderr == ""

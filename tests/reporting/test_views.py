@@ -326,3 +326,26 @@ def test_a_closed_months_report_body_is_made_once_and_an_open_months_every_time(
     assert cache.get(rendering.report_body_cache_key(august)) is not None
     september = period_report_build(plan=plan, month=small_plan.september.month)
     assert rendering.report_body_cache_key(september) is None  # open: never cached
+
+
+def test_pages_are_gzipped_but_downloads_are_sent_as_they_are(
+    client, small_plan, viewer
+):
+    """PDFs and workbooks are compressed formats: gzipping them again only costs CPU and
+    the Content-Length a browser shows download progress against."""
+    client.force_login(viewer)
+    slug = small_plan.plan.slug
+    month = {"period": "2009-08"}
+    page = client.get(
+        reverse("reporting:report", args=[slug, "progress"]),
+        month,
+        HTTP_ACCEPT_ENCODING="gzip, br",
+    )
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    for name in ["reporting:report_pdf", "reporting:report_xlsx"]:
+        download = client.get(
+            reverse(name, args=[slug, "progress"]), month, HTTP_ACCEPT_ENCODING="gzip"
+        )
+        assert download.status_code == 200, name
+        assert not download.has_header("Content-Encoding"), name
