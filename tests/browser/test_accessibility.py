@@ -4,27 +4,13 @@ The admin is excluded: it is Django's, used by system administrators only.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from actionplans.models import Action, ProgressUpdate
+from tests.browser.conftest import watch
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-AXE = Axe()
-
-
-def assert_accessible(page, what: str) -> None:
-    results = AXE.run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            "resultTypes": ["violations"],
-        },
-    )
-    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
 def _leeds_action(number: str) -> Action:
@@ -32,9 +18,9 @@ def _leeds_action(number: str) -> Action:
 
 
 def test_pages_of_the_monthly_cycle_have_no_wcag_violations(
-    demo, browser, sign_in, live_server
+    demo, browser, sign_in, live_server, assert_accessible
 ):
-    anonymous = browser.new_context(base_url=live_server.url).new_page()
+    anonymous = watch(browser.new_context(base_url=live_server.url).new_page())
     anonymous.goto(reverse("login"))
     assert_accessible(anonymous, "login")
     anonymous.get_by_label("Username").fill("lead")
@@ -107,7 +93,7 @@ def test_pages_of_the_monthly_cycle_have_no_wcag_violations(
         assert_accessible(coordinator, what)
 
 
-def test_report_pages_have_no_wcag_violations(demo, sign_in):
+def test_report_pages_have_no_wcag_violations(demo, sign_in, assert_accessible):
     viewer = sign_in("viewer")
     base = "/plans/leeds-iwc/reports/"
     for path, what in [

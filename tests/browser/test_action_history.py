@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from actionplans.models import Action
 from actionplans.services import ItemValues, update_save
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,9 @@ SEPTEMBER_PROGRESS = (
 )
 
 
-def test_the_lead_reads_what_changed_in_words_and_side_by_side(demo, sign_in):
+def test_the_lead_reads_what_changed_in_words_and_side_by_side(
+    demo, sign_in, assert_accessible
+):
     action = Action.objects.get(plan__slug="leeds-iwc", number="3.4")
     lead = sign_in("lead")
 

@@ -8,8 +8,6 @@ from playwright.sync_api import expect
 
 from actionplans.models import Milestone
 
-from .test_accessibility import assert_accessible
-
 pytestmark = pytest.mark.browser
 
 
@@ -25,7 +23,9 @@ def _overdue_list(page) -> str:
     return heading.locator("xpath=following-sibling::*[2]").inner_text()
 
 
-def test_a_lead_asks_for_a_new_date_and_the_board_approves_it(demo, sign_in):
+def test_a_lead_asks_for_a_new_date_and_the_board_approves_it(
+    demo, sign_in, assert_accessible
+):
     coordinator = sign_in("coordinator")
     august_before = _summary(coordinator, "2009-08")
     _summary(coordinator, "2009-09")

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from actionplans.models import ActionPlan
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +33,9 @@ def _upload(page, path: Path):
     page.get_by_role("button", name="Check the file").click()
 
 
-def test_import_preview_confirm_reimport_and_a_broken_file(admin_only, sign_in):
+def test_import_preview_confirm_reimport_and_a_broken_file(
+    admin_only, sign_in, assert_accessible
+):
     admin = sign_in("admin")
     _upload(admin, DATA / "dudley-cqc.xlsx")
     expect(

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from actionplans.models import Action, ProgressUpdate
 from actionplans.selectors import lead_tasks, my_actions
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +29,9 @@ def _tab_to(page, locator, limit: int = 120) -> None:
     pytest.fail(f"Tab never reached {locator}")
 
 
-def test_the_task_list_and_no_change_since_last_month_by_keyboard(demo, sign_in):
+def test_the_task_list_and_no_change_since_last_month_by_keyboard(
+    demo, sign_in, assert_accessible
+):
     lead_user = get_user_model().objects.get(username="lead")
     tasks = lead_tasks(my_actions(user=lead_user))
     unchanged = [row.action.number for row in tasks.unchanged_candidates]
@@ -93,7 +94,7 @@ def test_enter_in_a_text_box_saves_a_draft_and_never_submits(demo, sign_in):
     assert update.progress == "Half written; more to come."
 
 
-def test_check_your_answers_on_a_phone(demo, sign_in):
+def test_check_your_answers_on_a_phone(demo, sign_in, assert_accessible):
     page = sign_in("lead")
     page.set_viewport_size(PHONE)
     page.get_by_role("link", name="Update action 2.4").click()

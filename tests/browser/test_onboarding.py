@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from actionplans.models import Officer
-
-from .test_accessibility import assert_accessible
+from tests.browser.conftest import watch
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_admin_gives_a_lead_a_sign_in_and_the_lead_signs_in(
-    demo, browser, sign_in, live_server, settings, mailoutbox
+    demo, browser, sign_in, live_server, settings, mailoutbox, assert_accessible
 ):
     # Links in emails are built from SITE_URL: here, the test's own server.
     settings.SITE_URL = live_server.url
@@ -49,7 +48,9 @@ def test_an_admin_gives_a_lead_a_sign_in_and_the_lead_signs_in(
     link = re.search(re.escape(live_server.url) + r"/accounts/reset/\S+", email.body)
     assert link is not None, email.body
 
-    lead = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    lead = watch(
+        browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    )
     lead.goto(link.group())
     expect(lead.get_by_role("heading", name="Choose a new password")).to_be_visible()
     assert_accessible(lead, "choose a password from the onboarding email")

@@ -19,7 +19,6 @@ from actionplans.models import (
     ProgressUpdate,
 )
 from tests import factories
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +33,7 @@ def _milestone_section(page, label: str):
 
 
 def test_blue_needs_evidence_which_the_chief_opens_before_approving(
-    demo, sign_in, tmp_path, settings
+    demo, sign_in, tmp_path, settings, assert_accessible
 ):
     settings.MEDIA_ROOT = tmp_path
     action = Action.objects.get(plan__slug="leeds-iwc", number="4.2")
@@ -118,7 +117,9 @@ def test_blue_needs_evidence_which_the_chief_opens_before_approving(
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_a_seed_measure_shows_on_the_summary_and_as_a_chart(demo, sign_in, width):
+def test_a_seed_measure_shows_on_the_summary_and_as_a_chart(
+    demo, sign_in, width, assert_accessible
+):
     measure = Measure.objects.get(
         plan__slug="leeds-iwc", name__icontains="timely review"
     )

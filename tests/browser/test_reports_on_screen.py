@@ -9,8 +9,6 @@ from playwright.sync_api import expect
 from actionplans import services
 from actionplans.models import ReportingPeriod
 
-from .test_accessibility import assert_accessible
-
 pytestmark = pytest.mark.browser
 
 REPORTS = "/plans/leeds-iwc/reports/"
@@ -31,7 +29,7 @@ def _assert_no_page_scroll(page, what: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_progress_report_reads_as_blocks_and_opens_on_the_closed_month(
-    demo, sign_in, width
+    demo, sign_in, width, assert_accessible
 ):
     viewer = sign_in("viewer")
     _at_width(viewer, width)
@@ -61,7 +59,7 @@ def test_the_progress_report_reads_as_blocks_and_opens_on_the_closed_month(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_table_view_keeps_the_number_in_view_while_it_scrolls_sideways(
-    demo, sign_in, width
+    demo, sign_in, width, assert_accessible
 ):
     viewer = sign_in("viewer")
     _at_width(viewer, width)
@@ -85,7 +83,9 @@ def test_the_table_view_keeps_the_number_in_view_while_it_scrolls_sideways(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_summary_and_index_fit_and_lead_with_the_narrative(demo, sign_in, width):
+def test_the_summary_and_index_fit_and_lead_with_the_narrative(
+    demo, sign_in, width, assert_accessible
+):
     viewer = sign_in("viewer")
     _at_width(viewer, width)
     viewer.goto(REPORTS)
@@ -108,7 +108,9 @@ def test_the_summary_and_index_fit_and_lead_with_the_narrative(demo, sign_in, wi
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_chief_officer_sees_no_return_beside_the_carried_status(demo, sign_in, width):
+def test_a_chief_officer_sees_no_return_beside_the_carried_status(
+    demo, sign_in, width, assert_accessible
+):
     """September closed with most returns missing: its report says so, item by item."""
     coordinator = get_user_model().objects.get(username="coordinator")
     september = ReportingPeriod.objects.get(plan__slug="leeds-iwc", month__month=9)

@@ -5,12 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_accessibility import assert_accessible
-
 pytestmark = pytest.mark.browser
 
 
-def test_a_lead_searches_from_the_header_and_opens_a_result(demo, sign_in):
+def test_a_lead_searches_from_the_header_and_opens_a_result(
+    demo, sign_in, assert_accessible
+):
     lead = sign_in("lead")
     header_box = lead.get_by_role("search", name="Site").get_by_label(
         "Search actions and milestones"

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from actionplans import services
 from actionplans.models import Action, ProgressUpdate
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +80,9 @@ def test_the_chief_approves_several_actions_at_once_from_the_queue(demo, sign_in
     expect(chief.get_by_text("Nothing is waiting for you.")).to_be_visible()
 
 
-def test_a_resubmission_shows_the_earlier_return_and_what_changed(demo, sign_in):
+def test_a_resubmission_shows_the_earlier_return_and_what_changed(
+    demo, sign_in, assert_accessible
+):
     _submit_as_lead(
         "2.7", "Audit report to be presented to the Safeguarding Board in October."
     )

@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from actionplans.models import Action, ProgressUpdate
-from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -280,7 +279,9 @@ def test_copy_last_months_text_fills_the_narrative(demo, sign_in):
 
 
 @pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
-def test_the_form_with_its_notices_has_no_wcag_violations(demo, sign_in, width, height):
+def test_the_form_with_its_notices_has_no_wcag_violations(
+    demo, sign_in, width, height, assert_accessible
+):
     action = _action("1.8")  # with milestones, so with several copy buttons
     lead = sign_in("lead")
     lead.set_viewport_size({"width": width, "height": height})
