@@ -63,17 +63,19 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponseForbi
 @login_not_required
 @require_POST
 def session_keepalive(request: HttpRequest) -> HttpResponse:
-    """Renew a signed-in user's session; 401 (not the sign-in page) once it has ended.
+    """Renew a signed-in user's session (204); once it has ended, say so (not the sign-in
+    page).
 
     The update form posts here while its lead types, since typing alone makes no request
-    and a session ends after SESSION_COOKIE_AGE without one. The 401 lets the page warn
+    and a session ends after SESSION_COOKIE_AGE without one. The answer lets the page warn
     the lead while the text is still in front of them; the sign-in page's address comes
-    with it, for a link to sign in again in another tab.
+    with it, for a link to sign in again in another tab. An ended session is an answer to
+    the question asked, not a failed request: a 200, so the browser's console (and
+    Lighthouse) records no error each time the page asks.
     """
     if not request.user.is_authenticated:
         return JsonResponse(
-            {"error": "session-ended", "login_url": resolve_url(settings.LOGIN_URL)},
-            status=401,
+            {"signed_in": False, "login_url": resolve_url(settings.LOGIN_URL)}
         )
     # Saved with a new expiry even where SESSION_SAVE_EVERY_REQUEST is off.
     request.session.modified = True

@@ -369,19 +369,20 @@
       headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" }
     }).then(function (response) {
       pinging = false;
-      if (response.status === 401) {
-        ended = everEnded = true;
-        return response.json().then(function (body) {
-          alertShow(body && body.login_url);
-        }, function () {
-          alertShow(null);
-        });
+      if (response.status === 204) {  // Still signed in: the session was renewed.
+        if (ended) {
+          ended = false;
+          alertResolve();
+        }
+        return null;
       }
-      if (response.ok && ended) {
-        ended = false;
-        alertResolve();
-      }
-      return null;
+      if (response.status !== 200) { return null; }  // A passing fault: try again later.
+      return response.json().then(function (body) {
+        if (body && body.signed_in === false) {
+          ended = everEnded = true;
+          alertShow(body.login_url);
+        }
+      }, function () { return null; });
     }, function () {
       pinging = false; // Offline for a moment: the next keystroke tries again.
     });

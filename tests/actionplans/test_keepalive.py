@@ -41,32 +41,30 @@ def test_a_signed_in_user_gets_204_and_a_session_renewed_for_its_full_age(client
     assert abs(_session(client).expire_date - expected) < datetime.timedelta(minutes=1)
 
 
-def test_an_anonymous_user_gets_401_not_the_sign_in_page(client):
+def test_an_anonymous_user_is_told_the_session_ended_not_sent_to_sign_in(client):
+    """A 200 with the answer: an error status would be an error in the browser's console."""
     response = client.post(URL)
 
-    assert response.status_code == 401
+    assert response.status_code == 200
     assert "Location" not in response
-    assert response.json() == {
-        "error": "session-ended",
-        "login_url": reverse("login"),
-    }
+    assert response.json() == {"signed_in": False, "login_url": reverse("login")}
 
 
-def test_a_session_that_has_ended_gets_401(client):
+def test_a_session_that_has_ended_is_told_so(client):
     """The case the form warns about: the session expired while the lead typed."""
     client.force_login(factories.make_user())
     Session.objects.filter(pk=_session(client).pk).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
 
-    assert client.post(URL).status_code == 401
+    assert client.post(URL).json()["signed_in"] is False
 
 
-def test_a_deleted_session_gets_401(client):
+def test_a_deleted_session_is_told_so(client):
     client.force_login(factories.make_user())
     Session.objects.all().delete()
 
-    assert client.post(URL).status_code == 401
+    assert client.post(URL).json()["signed_in"] is False
 
 
 def test_get_is_refused_with_405(client):

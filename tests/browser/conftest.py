@@ -18,6 +18,7 @@ from urllib.error import URLError
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,11 +68,24 @@ class Served:
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
 
     def _on_response(self, response):
+        # A link that downloads a file is a navigation too, but the tab keeps its page.
         if (
             response.request.is_navigation_request()
             and response.frame.parent_frame is None
+            and response.headers.get("content-type", "").startswith("text/html")
         ):
             self.document = response
+
+    def html(self) -> bytes:
+        """The page's HTML as the server sent it, before any script ran."""
+        try:
+            return self.document.body()
+        except PlaywrightError:
+            # Chromium drops a body it no longer needs (after a download, say). A GET
+            # asked again, with the tab's cookies, gives the same page.
+            if self.document.request.method != "GET":
+                raise
+            return self.document.frame.page.request.get(self.document.url).body()
 
     def _on_console(self, message):
         if message.type != "error":
@@ -174,7 +188,7 @@ def assert_accessible(html_errors):
         )
         assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
         seen = served(page)
-        invalid = html_errors(seen.document.body())
+        invalid = html_errors(seen.html())
         assert invalid == [], f"{what} ({seen.document.url}):\n" + "\n".join(invalid)
         errors, seen.console_errors = seen.console_errors, []
         assert errors == [], f"{what}: console errors:\n" + "\n".join(errors)
