@@ -1,5 +1,6 @@
 """What an inspectorate said: the inspection, its graded judgments and its recommendations."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -110,6 +111,14 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations",
     )
+    judgment = models.ForeignKey(
+        Judgment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text="The judgment area it answers.",
+    )
 
     history = HistoricalRecords()
 
@@ -124,6 +133,14 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.judgment_id and self.judgment.inspection_id != self.inspection_id:
+            raise ValidationError(
+                {"judgment": "Choose a judgment of this recommendation's inspection."},
+                code="judgment_of_another_inspection",
+            )
 
     def save(self, *args, **kwargs):
         self.sort_key = number_sort_key(self.number)

@@ -1,5 +1,6 @@
 """Plans and their status schemes (the council's RAG scheme, in a fixed palette)."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -45,6 +46,35 @@ class ActionPlan(models.Model):
         "month ends (weekends and England and Wales bank holidays excluded). "
         "Reminders and escalation follow from it.",
     )
+    # The progress report's and exports' columns, in order (keys of
+    # reporting.columns.COLUMNS); empty for the Leeds layout of seed 001.
+    report_columns = models.JSONField(default=list, blank=True)
+    report_by_section = models.BooleanField(
+        "group under sections",
+        default=False,
+        help_text="Group the progress report's recommendations under their sections "
+        '(Dudley\'s "II IMPROVED QUALITY OF LIFE …").',
+    )
+    # Publication: a published plan's closed months are on public pages, without what
+    # is internal (see `internal_fields`).
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    public_shows_risks = models.BooleanField("publish risk narratives", default=False)
+    public_shows_officers = models.BooleanField(
+        "publish officer names",
+        default=False,
+        help_text="Leads and chief officers. Off: the public sees neither.",
+    )
+    public_shows_evidence = models.BooleanField(
+        "publish evidence titles and links", default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +104,21 @@ class ActionPlan(models.Model):
     @property
     def organisation(self) -> Organisation:
         return self.inspection.organisation
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def internal_fields(self) -> frozenset[str]:
+        """What the public may not see of this plan: some of "risk", "officers" and
+        "evidence". The one rule for public pages, public PDFs and feeds without
+        internal access; items marked not for publication are left out entirely."""
+        shown = {
+            "risk": self.public_shows_risks,
+            "officers": self.public_shows_officers,
+            "evidence": self.public_shows_evidence,
+        }
+        return frozenset(name for name, public in shown.items() if not public)
 
     def open_period(self) -> "ReportingPeriod | None":
         """The month open for updates (at most one)."""

@@ -45,6 +45,7 @@ class DatedUnitQuerySet(models.QuerySet):
 
     _item: str  # the update's field for this model
     _plan: str  # the path from this model to its plan
+    _exempt: Q  # marked not for publication, itself or through its action
 
     def _updates(self):
         return ProgressUpdate.objects.filter(**{self._item: OuterRef("pk")})
@@ -129,6 +130,10 @@ class DatedUnitQuerySet(models.QuerySet):
             plan_start__gte=month, plan_start__lte=months.month_last_day(month)
         )
 
+    def for_publication(self):
+        """What the public may see: not marked "not for publication" (nor its action)."""
+        return self.exclude(self._exempt)
+
     def in_plan(self, month: datetime.date):
         """Part of the plan in the month: added by then and not withdrawn (DatedUnit.is_in_plan)."""
         return self.filter(
@@ -144,6 +149,7 @@ def _unfinished(on: datetime.date) -> Q:
 class ActionQuerySet(DatedUnitQuerySet):
     _item = "action"
     _plan = "plan"
+    _exempt = Q(not_for_publication=True)
 
     def for_officer(self, officer: "Officer") -> "ActionQuerySet":
         """The actions an officer leads, leads a milestone of, or is accountable for,
@@ -195,6 +201,11 @@ class Action(DatedUnit, models.Model):
     outcomes = models.TextField(
         "outcomes for users and carers", blank=True, **limits.at_most(limits.SHORT_TEXT)
     )
+    not_for_publication = models.BooleanField(
+        default=False,
+        help_text="Exempt: left out of public pages and feeds entirely, with its "
+        "milestones.",
+    )
     cross_references = models.ManyToManyField(
         "self", symmetrical=False, related_name="referenced_by", blank=True
     )
@@ -233,10 +244,16 @@ class Action(DatedUnit, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("actionplans:action_detail", args=[self.plan.slug, self.pk])
 
+    @property
+    def is_exempt(self) -> bool:
+        """Not for publication (ActionQuerySet.for_publication is the same rule)."""
+        return self.not_for_publication
+
 
 class MilestoneQuerySet(DatedUnitQuerySet):
     _item = "milestone"
     _plan = "action__plan"
+    _exempt = Q(not_for_publication=True) | Q(action__not_for_publication=True)
 
 
 class Milestone(DatedUnit, models.Model):
@@ -262,6 +279,10 @@ class Milestone(DatedUnit, models.Model):
     )
     actual_finish_text = models.CharField(
         "actual finish (as written)", max_length=100, blank=True
+    )
+    not_for_publication = models.BooleanField(
+        default=False,
+        help_text="Exempt: left out of public pages and feeds entirely.",
     )
     leads = models.ManyToManyField(
         Officer,
@@ -292,6 +313,11 @@ class Milestone(DatedUnit, models.Model):
     @property
     def number(self) -> str:
         return f"{self.action.number} {self.label}".strip()
+
+    @property
+    def is_exempt(self) -> bool:
+        """Not for publication, itself or through its action (as `for_publication`)."""
+        return self.not_for_publication or self.action.not_for_publication
 
 
 # --- Councils kept apart ---------------------------------------------------------------------
