@@ -134,6 +134,10 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
 
+    def save(self, *args, **kwargs):
+        self.sort_key = number_sort_key(self.number)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.judgment_id and self.judgment.inspection_id != self.inspection_id:
@@ -141,7 +145,3 @@ class Recommendation(models.Model):
                 {"judgment": "Choose a judgment of this recommendation's inspection."},
                 code="judgment_of_another_inspection",
             )
-
-    def save(self, *args, **kwargs):
-        self.sort_key = number_sort_key(self.number)
-        super().save(*args, **kwargs)
