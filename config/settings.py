@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "evidence",
     "measures",
     "reporting",
+    "publishing",
+    "feeds",
     "imports",
     "reminders",
     "search",

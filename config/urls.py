@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("measures.urls")),
     path("", include("reporting.urls")),
+    path("", include("publishing.urls")),
+    path("", include("feeds.urls")),
     path("", include("reminders.urls")),
     path("", include("search.urls")),
     # Before Django's own: the throttled reset, with links built from SITE_URL.

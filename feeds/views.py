@@ -1,0 +1,1 @@
+"""Views of the feeds app."""
