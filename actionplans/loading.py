@@ -173,7 +173,12 @@ class PlanLoader:
                 Recommendation,
                 lookup={"inspection": inspection, "number": rec["number"]},
                 values={"text": rec["text"]}
-                | ({"theme": themes.get(rec["theme"])} if "theme" in rec else {}),
+                | ({"theme": themes.get(rec["theme"])} if "theme" in rec else {})
+                | (
+                    {"judgment": self._judgment(inspection, rec["judgment"])}
+                    if "judgment" in rec
+                    else {}
+                ),
             )
             for rec in actions_data["recommendations"]
         }
@@ -215,6 +220,18 @@ class PlanLoader:
             # document brings in.
             self.load_measures(plan, measures_data.get("measures", []))
         return plan
+
+    def _judgment(self, inspection: Inspection, area: str | None) -> Judgment | None:
+        """The inspection's judgment of that area: the one a recommendation answers."""
+        if not area:
+            return None
+        judgment = Judgment.objects.filter(inspection=inspection, area=area).first()
+        if judgment is None:
+            raise ValidationError(
+                f"Recommendation judgment “{area}” is not a judgment area of the "
+                "inspection: name one of its judgments."
+            )
+        return judgment
 
     def _load_inspection(self, data: dict[str, Any]) -> Inspection:
         data = dict(data)

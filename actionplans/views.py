@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 )
 
 from lib import months
+from recommendations.selectors import inspection_summary
 
 from . import services
 from .forms import (
@@ -99,6 +100,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "actions": plan_actions(plan=plan, period=period),
         "statuses": plan.statuses.all(),
         "is_coordinator": user_is_coordinator(request.user, plan),
+        "inspection": inspection_summary(inspection_id=plan.inspection_id),
     }
     return render(request, "actionplans/plan_detail.html", context)
 
