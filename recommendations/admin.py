@@ -37,8 +37,9 @@ class ThemeAdmin(SimpleHistoryAdmin):
 @admin.register(Recommendation)
 class RecommendationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [RecommendationResource]
-    list_display = ["number", "short_text", "theme", "inspection"]
-    list_filter = ["inspection", "theme"]
+    list_display = ["number", "short_text", "theme", "judgment", "inspection"]
+    list_filter = ["inspection", "theme", "judgment"]
+    list_select_related = ["theme", "judgment", "inspection__organisation"]
     search_fields = ["number", "text"]
     ordering = ["inspection", "sort_key"]
 
