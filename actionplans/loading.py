@@ -269,17 +269,19 @@ class PlanLoader:
                 f"The plan address “{meta['slug']}” belongs to another council's plan: "
                 "choose another address."
             )
-        return self.upsert(
-            ActionPlan,
-            lookup={"slug": meta["slug"]},
-            values={
-                "inspection": inspection,
-                "title": meta["title"],
-                "owner": meta["owner"],
-                "introduction": meta.get("introduction", ""),
-                "status": meta.get("status", ActionPlan.Status.ACTIVE),
-            },
-        )
+        values = {
+            "inspection": inspection,
+            "title": meta["title"],
+            "owner": meta["owner"],
+            "introduction": meta.get("introduction", ""),
+            "status": meta.get("status", ActionPlan.Status.ACTIVE),
+        }
+        # The report layout, where the document gives one (the demo plans do): a
+        # document without it leaves the plan's choice as it is.
+        for name in ("report_columns", "report_by_section"):
+            if name in meta:
+                values[name] = meta[name]
+        return self.upsert(ActionPlan, lookup={"slug": meta["slug"]}, values=values)
 
     def _load_period(self, plan: ActionPlan, period: dict[str, Any]) -> ReportingPeriod:
         state = ReportingPeriod.State

@@ -1,6 +1,14 @@
-"""A whole plan as a spreadsheet in the Leeds layout (xlsx or csv), which the import reads back.
+"""A whole plan as a spreadsheet in its layout (xlsx or csv), which the import reads back.
 
-The columns are seed 001's thirteen, then Outcomes (when any action has them) and
+A plan in the Dudley layout (reporting.columns) is written as seed 002 is: sections,
+recommendations "6. …", then No. / KEY ACTIONS / RESPONSIBLE MANAGER / TIMESCALE (as
+written) / a Status column where the month has statuses / PROGRESS REPORT / Outcomes, and
+Cross-references; the import detects that layout again. Dudley's columns cannot carry
+milestones, aims, success criteria, chief officers, plan starts, actual finishes, risks
+or last month's statuses, so a plan that holds any of them is written in the Leeds
+layout whatever its report shows: an export never loses what the plan holds.
+
+In the Leeds layout the columns are seed 001's thirteen, then Outcomes (when any action has them) and
 Cross-references. "This month" is the latest month with updates, and "Last month" the month
 before. The xlsx adds a Measures sheet (measures.py: one row per measure, then a column per
 month with its actuals); a csv has one sheet, so it carries no measures. Text that a spreadsheet program could take for a formula (starting with =, +, -, @,
@@ -29,6 +37,7 @@ from actionplans.models import (
 )
 from lib import months
 from lib.spreadsheets import text_guard, xlsx_cell_set
+from reporting.columns import layout_name
 
 from .dates import date_parse
 from .measures import (
@@ -56,6 +65,17 @@ HEADER = [
     "Report of Progress",
     "Risk Report",
 ]
+DUDLEY_HEADER = [
+    "No.",
+    "KEY ACTIONS",
+    "RESPONSIBLE MANAGER",
+    "TIMESCALE",
+    "PROGRESS REPORT",
+    "Outcomes for users of services and their carers",
+    "Cross-references",
+]
+_DUDLEY_STATUS = "Status"  # a header text that points to neither layout
+_DUDLEY_WIDTHS = dict(zip(DUDLEY_HEADER, [8, 50, 30, 18, 60, 40, 14], strict=True))
 
 
 def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
@@ -67,7 +87,7 @@ def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
     for values, fills in _rows(plan):
         sheet.append([None] * len(values))
         row = sheet.max_row
-        if values and values[0] == HEADER[0] and header_row is None:
+        if values and values[0] == "No." and header_row is None:
             header_row = row
         for column, value in enumerate(values, start=1):
             if value in ("", None):
@@ -84,13 +104,13 @@ def plan_export_xlsx(*, plan: ActionPlan) -> bytes:
             fill = fills.get(column - 1)
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
+    widths = [8, 30, 40, 12, 12, 10, 10, 10, 40, 30, 30, 50, 30, 30, 14]
     if header_row:
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    for letter, width in zip(
-        "ABCDEFGHIJKLMNO",
-        [8, 30, 40, 12, 12, 10, 10, 10, 40, 30, 30, 50, 30, 30, 14],
-        strict=False,
-    ):
+        if sheet.cell(row=header_row, column=2).value == DUDLEY_HEADER[1]:
+            headings = [cell.value for cell in sheet[header_row]]
+            widths = [_DUDLEY_WIDTHS.get(heading, 12) for heading in headings]
+    for letter, width in zip("ABCDEFGHIJKLMNO", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     _measures_sheet(workbook, plan)
     output = io.BytesIO()
@@ -174,6 +194,16 @@ def _months(plan: ActionPlan) -> tuple[ReportingPeriod | None, ReportingPeriod |
 
 def _rows(plan: ActionPlan) -> Iterator[tuple[list, dict[int, str]]]:
     this, last = _months(plan)
+    actions, updates = _plan_actions(plan, this, last)
+    if layout_name(plan.report_columns) == "dudley" and _dudley_carries(
+        actions, updates, this, last
+    ):
+        yield from _dudley_rows(plan, actions, updates, this)
+        return
+    yield from _leeds_rows(plan, actions, updates, this, last)
+
+
+def _plan_actions(plan: ActionPlan, this, last) -> tuple[list[Action], dict]:
     actions = list(
         Action.objects.filter(plan=plan)
         .prefetch_related(
@@ -195,6 +225,10 @@ def _rows(plan: ActionPlan) -> Iterator[tuple[list, dict[int, str]]]:
             else ("a", update.action_id)
         )
         updates[(item, update.period_id)] = update
+    return actions, updates
+
+
+def _leeds_rows(plan, actions, updates, this, last):
     with_outcomes = any(action.outcomes for action in actions)
     header = HEADER + (["Outcomes"] if with_outcomes else []) + ["Cross-references"]
 
@@ -204,6 +238,16 @@ def _rows(plan: ActionPlan) -> Iterator[tuple[list, dict[int, str]]]:
     yield [], {}
     yield header, {}
 
+    yield from _grouped(
+        plan,
+        actions,
+        lambda action: _action_rows(action, updates, this, last, with_outcomes),
+    )
+
+
+def _grouped(plan, actions, action_rows, *, dudley: bool = False):
+    """Section and recommendation headings, each action's rows under them, then the
+    recommendations no action answers."""
     written: set[str] = set()
     group: list[str] | None = None
     theme = None
@@ -221,13 +265,83 @@ def _rows(plan: ActionPlan) -> Iterator[tuple[list, dict[int, str]]]:
                 yield [f"{label}: {first_theme.title}"], {}
                 theme = first_theme
             for rec in recommendations:
-                yield [f"Recommendation {rec.number}: {rec.text}"], {}
+                yield [_recommendation_heading(rec, dudley=dudley)], {}
                 written.add(rec.number)
             group = numbers
-        yield from _action_rows(action, updates, this, last, with_outcomes)
+        yield from action_rows(action)
     remaining = plan.inspection.recommendations.exclude(number__in=written)
     for rec in remaining.order_by("sort_key"):
-        yield [f"Recommendation {rec.number}: {rec.text}"], {}
+        yield [_recommendation_heading(rec, dudley=dudley)], {}
+
+
+def _recommendation_heading(rec, *, dudley: bool) -> str:
+    """ "Recommendation 6: …", or Dudley's "6. …" where the number is a plain one."""
+    if dudley and rec.number.isdigit():
+        return f"{rec.number}. {rec.text}"
+    return f"Recommendation {rec.number}: {rec.text}"
+
+
+def _dudley_carries(actions, updates, this, last) -> bool:
+    """Whether Dudley's columns hold everything the plan does (see the module's note)."""
+    for action in actions:
+        finished_as_written = (
+            action.actual_finish is None
+            and action.actual_finish_text in ("", action.plan_finish_text)
+        )
+        if (
+            action.milestones.all()
+            or action.aim
+            or action.success_criteria
+            or action.chief_officers.all()
+            or action.plan_start
+            or action.plan_start_text
+            or not finished_as_written
+        ):
+            return False
+        this_update = updates.get((("a", action.pk), this.pk)) if this else None
+        last_update = updates.get((("a", action.pk), last.pk)) if last else None
+        if (this_update and this_update.risk) or (
+            last_update and (last_update.status_id or last_update.direction)
+        ):
+            return False
+    return True
+
+
+def _dudley_rows(plan, actions, updates, this):
+    with_status = this is not None and any(
+        update.status_id or update.direction
+        for (_, period_id), update in updates.items()
+        if period_id == this.pk
+    )
+    header = DUDLEY_HEADER[:4] + ([_DUDLEY_STATUS] if with_status else [])
+    yield [plan.title], {}
+    if this is not None:
+        yield [f"{this.month:%B %Y} progress report"], {}
+    yield [], {}
+    yield header + DUDLEY_HEADER[4:], {}
+
+    def action_rows(action):
+        cells, fills = _item_cells(("a", action.pk), action, updates, this, None)
+        status = [cells[1]] if with_status else []
+        refs = ", ".join(
+            sorted((a.number for a in action.cross_references.all()), key=_key)
+        )
+        fills = {4: fills[4]} if with_status and 4 in fills else {}
+        yield (
+            [
+                action.number,
+                action.text,
+                _officers(action.leads.all()),
+                _dates(action)[1],  # the plan finish as written: the timescale
+                *status,
+                cells[2],
+                action.outcomes,
+                refs,
+            ],
+            fills,
+        )
+
+    yield from _grouped(plan, actions, action_rows, dudley=True)
 
 
 def _action_rows(action, updates, this, last, with_outcomes):

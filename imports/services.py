@@ -54,6 +54,7 @@ from amendments.services import AmendmentInvalid, amendment_record_approved
 from lib.months import plan_date_label
 from lib.text import is_blank
 from recommendations.models import Inspection, Recommendation
+from reporting.columns import preset_keys
 
 from .columns import COLUMN_NAMES
 from .document import NewPlan, plan_document
@@ -253,6 +254,7 @@ def _run(
                 measures_data=measures.document() if measures else None,
             )
             result.problems.extend(_refused_measures(loader, measures))
+            _layout_adopt(loader=loader, plan=loaded, parsed=parsed)
             result.amendments = [_summary(d) for d in loader.differences.values()]
             result.problems.extend(_kept_problems(loader, parsed))
             result.problems.extend(
@@ -279,6 +281,18 @@ def _run(
         result.saved = True
     result.seconds = (timezone.now() - started).total_seconds()
     return result
+
+
+def _layout_adopt(
+    *, loader: "_ImportLoader", plan: ActionPlan, parsed: ParsedPlan
+) -> None:
+    """A file in Dudley's layout gives a plan that chose no report layout Dudley's
+    columns, grouped under its sections when the file has any."""
+    if parsed.layout != "dudley" or plan.report_columns:
+        return
+    plan.report_columns = preset_keys("dudley")
+    plan.report_by_section = plan.report_by_section or bool(parsed.themes)
+    loader.save_row(plan)  # recording the importing user in its history
 
 
 def _scheme(plan: ActionPlan | None) -> tuple[tuple[str, ...], str | None]:

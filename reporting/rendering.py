@@ -29,6 +29,7 @@ from lib import months
 from lib.spreadsheets import xlsx_cell_set
 
 from . import charts
+from .columns import LEEDS, Column, cell_text
 from .selectors import (
     Dashboard,
     Kind,
@@ -268,11 +269,15 @@ def storage_name(
     if pack is not None:
         if pack.is_draft:
             return None
-        closed = max(m.period.closed_at for m in pack.months if m.period.closed_at)
+        # A month closed by a fixture or an import may have no time of closing.
+        closed = max(
+            (m.period.closed_at for m in pack.months if m.period.closed_at),
+            default=None,
+        )
         amended = [m.period.amended_at for m in pack.months if m.period.amended_at]
         cover = pack.cover.updated_at.isoformat() if pack.cover else "no-cover"
         label = pack.quarter_key
-        parts = [label, closed.isoformat(), cover, stamp]
+        parts = [label, closed.isoformat() if closed else "", cover, stamp]
         parts += [max(amended).isoformat()] if amended else []
     else:
         if not period.is_closed:
@@ -313,51 +318,53 @@ def report_filename(report: PeriodReport, extension: str) -> str:
 # ---------------------------------------------------------------------------------------
 # xlsx
 
-XLSX_COLUMNS = [
-    ("Recommendations", 18),
-    ("No.", 10),
-    ("Aim / outcome", 40),
-    ("Action", 50),
-    ("Last month status", 14),
-    ("Last month direction", 12),
-    ("This month status", 14),
-    ("This month direction", 12),
-    ("Plan start", 12),
-    ("Plan finish", 12),
-    ("Actual finish", 12),
-    ("Success criteria", 50),
-    ("Lead", 30),
-    ("Chief officer", 30),
-    ("Progress", 60),
-    ("Risk", 40),
-    ("Exceptions", 30),
-    # Where amendments moved the plan finish: the one first agreed, and how many times
-    # it was changed by the month's end (blank where it never moved).
-    ("Baseline finish", 12),
-    ("Finish revisions", 10),
-    # Where nobody updated the item: "No return – carried forward from August 2009".
-    # Last, so the columns people already filter and sort keep their places.
-    ("Last month no return", 26),
-    ("This month no return", 26),
-    # The titles of the documents and links attached to the month's update.
-    ("Evidence", 40),
-]
+
+def _xlsx_headings(column: Column) -> list[tuple[str, int]]:
+    """A report column's spreadsheet columns: a status is two (its label, its direction)."""
+    if column.key in {"last_status", "this_status"}:
+        month = "Last month" if column.key == "last_status" else "This month"
+        return [(f"{month} status", 14), (f"{month} direction", 12)]
+    if column.key == "number":
+        return [(column.heading, 10)]
+    return [(column.heading, column.xlsx_width)]
+
+
+# Where nobody updated the item: "No return – carried forward from August 2009".
+_XLSX_NO_RETURN = {
+    "last_status": ("Last month no return", 26),
+    "this_status": ("This month no return", 26),
+}
+
+
+def xlsx_columns(columns: list[Column], *, by_section: bool = False) -> list[tuple]:
+    """The spreadsheet's headings and widths for a report's columns.
+
+    The recommendations (and the section, when grouped) come first; after the plan's
+    columns, why the row is an exception and the finish's baseline and revisions; then
+    the no-return notes and the evidence last, so that the Leeds columns people already
+    filter and sort keep their places.
+    """
+    keys = [column.key for column in columns]
+    headings: list[tuple[str, int]] = [("Recommendations", 18)]
+    if by_section:
+        headings.append(("Section", 24))
+    for column in columns:
+        if column.key != "evidence":
+            headings += _xlsx_headings(column)
+    headings += [("Exceptions", 30), ("Baseline finish", 12), ("Finish revisions", 10)]
+    headings += [_XLSX_NO_RETURN[key] for key in _XLSX_NO_RETURN if key in keys]
+    headings += [("Evidence", 40)] if "evidence" in keys else []
+    return headings
+
+
+# The Leeds layout's spreadsheet (a plan that chose no columns).
+XLSX_COLUMNS = xlsx_columns(LEEDS)
 
 
 def _direction_words(update) -> str:
     if not update or not update.direction_arrow:
         return ""
     return f"{update.direction_arrow} {update.direction_words}"
-
-
-def _narrative(update, name: str) -> str:
-    """The progress or risk the row shows: a no return's is the one last written."""
-    if not update:
-        return ""
-    text = getattr(update, f"{name}_shown")
-    if update.shows_carried_narrative and text:
-        return f"{update.carried_label}: {text}"
-    return text
 
 
 def _this_month_status(item) -> str:
@@ -367,8 +374,31 @@ def _this_month_status(item) -> str:
     return this.status.label if this and this.status else ""
 
 
+def _xlsx_values(item, column: Column, report: PeriodReport) -> list:
+    """A report column's cells in the spreadsheet: dates as dates, statuses and
+    directions apart, officers one per "; ", everything else as `cell_text`."""
+    key = column.key
+    if key == "last_status":
+        last = item.last_month
+        return [
+            last.status.label if last and last.status else "",
+            _direction_words(last),
+        ]
+    if key == "this_status":
+        return [_this_month_status(item), _direction_words(item.this_month)]
+    if key in {"plan_start", "plan_finish", "actual_finish"}:
+        return [getattr(item, key)]
+    if key == "lead":
+        # Each row stands alone in a spreadsheet: a milestone names its action's leads.
+        return ["; ".join(p.name for p in item.leads)]
+    if key == "chief_officer":
+        return ["; ".join(p.name for p in item.chief_officers)]
+    return [cell_text(item, column, report)]
+
+
 def report_xlsx(report: PeriodReport) -> bytes:
-    """The progress table (with the filters applied) as one worksheet."""
+    """The progress table (with the filters applied) as one worksheet, in the plan's
+    columns (`xlsx_columns`)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = report.title[:31]  # Excel allows 31 characters
@@ -378,54 +408,56 @@ def report_xlsx(report: PeriodReport) -> bytes:
     xlsx_cell_set(sheet.cell(row=1, column=1), title)
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     header_row = 3
-    for index, (name, width) in enumerate(XLSX_COLUMNS, start=1):
+    columns = report.columns or LEEDS
+    keys = [column.key for column in columns]
+    headings = xlsx_columns(columns, by_section=report.by_section)
+    for index, (name, width) in enumerate(headings, start=1):
         cell = sheet.cell(row=header_row, column=index, value=name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         sheet.column_dimensions[get_column_letter(index)].width = width
+    number_column = 3 if report.by_section else 2
     row_number = header_row
-    for group in report.groups:
-        recs = ", ".join(rec.number for rec in group.recommendations)
-        for block in group.blocks:
-            for item in [block.action, *block.milestones]:
-                row_number += 1
-                this, last = item.this_month, item.last_month
-                revised = item.plan_finish_revised
-                values = [
-                    recs,
-                    item.number,
-                    item.aim,
-                    item.own_text if item.kind == "milestone" else item.text,
-                    last.status.label if last and last.status else "",
-                    _direction_words(last),
-                    _this_month_status(item),
-                    _direction_words(this),
-                    item.plan_start,
-                    item.plan_finish,
-                    item.actual_finish,
-                    item.success_criteria,
-                    "; ".join(p.name for p in item.leads),
-                    "; ".join(p.name for p in item.chief_officers),
-                    _narrative(this, "progress"),
-                    _narrative(this, "risk"),
-                    # Why the row is an exception (red, overdue, deteriorating, slipped).
-                    "; ".join(item.reasons),
-                    revised.baseline if revised else None,
-                    revised.revisions if revised else None,
-                    last.no_return_note if last else "",
-                    this.no_return_note if this else "",
-                    "; ".join(evidence.line for evidence in item.evidence),
-                ]
-                for column, value in enumerate(values, start=1):
-                    cell = sheet.cell(row=row_number, column=column)
-                    xlsx_cell_set(cell, value)
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                    if hasattr(value, "year"):
-                        cell.number_format = "dd/mm/yyyy"
-                if item.kind == "action":
-                    sheet.cell(row=row_number, column=2).font = Font(bold=True)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(XLSX_COLUMNS))}{max(row_number, header_row)}"
+    for section in report.sections:
+        for group in section.groups:
+            recs = ", ".join(rec.number for rec in group.recommendations)
+            for block in group.blocks:
+                for item in [block.action, *block.milestones]:
+                    row_number += 1
+                    this, last = item.this_month, item.last_month
+                    revised = item.plan_finish_revised
+                    values = [recs]
+                    if report.by_section:
+                        values.append(str(section.theme or ""))
+                    for column in columns:
+                        if column.key != "evidence":
+                            values += _xlsx_values(item, column, report)
+                    values += [
+                        # Why the row is an exception (red, overdue, deteriorating,
+                        # slipped).
+                        "; ".join(item.reasons),
+                        revised.baseline if revised else None,
+                        revised.revisions if revised else None,
+                    ]
+                    if "last_status" in keys:
+                        values.append(last.no_return_note if last else "")
+                    if "this_status" in keys:
+                        values.append(this.no_return_note if this else "")
+                    if "evidence" in keys:
+                        values.append("; ".join(e.line for e in item.evidence))
+                    for column, value in enumerate(values, start=1):
+                        cell = sheet.cell(row=row_number, column=column)
+                        xlsx_cell_set(cell, value)
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                        if hasattr(value, "year"):
+                            cell.number_format = "dd/mm/yyyy"
+                    if item.kind == "action":
+                        sheet.cell(row=row_number, column=number_column).font = Font(
+                            bold=True
+                        )
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=number_column + 1)
+    last_letter = get_column_letter(len(headings))
+    sheet.auto_filter.ref = f"A{header_row}:{last_letter}{max(row_number, header_row)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

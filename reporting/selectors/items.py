@@ -149,9 +149,30 @@ def people_label(people: list[Person]) -> str:
 
 
 @dataclass(frozen=True)
+class ThemeRef:
+    """A section of the plan: "II IMPROVED QUALITY OF LIFE FOR OLDER PEOPLE"."""
+
+    pk: int
+    number: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+@dataclass(frozen=True)
 class RecommendationRef:
     number: str
     text: str
+    theme: ThemeRef | None = None
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """Another action an action refers to ("See 12.1"), with its page."""
+
+    number: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -292,6 +313,11 @@ class ReportItem:
     # The documents and links attached to the month's update, where the report shows
     # them (`period_report_build`).
     evidence: list[EvidenceRef] = field(default_factory=list)
+    # The plan finish as written, as agreed at the month's end ("December 2009 and
+    # June 2010"): the Timescale column (reporting.columns).
+    plan_finish_text: str = ""
+    outcomes: str = ""  # an action's outcomes for users and carers (Dudley)
+    cross_references: list[CrossRef] = field(default_factory=list)  # an action's
 
     @property
     def withdrawn_label(self) -> str:
@@ -392,20 +418,29 @@ def _item_records(approved: list[Amendment]) -> dict[tuple[str, int], ItemRecord
 
 
 def _plan_rows(
-    plan: ActionPlan, *, register_month: datetime.date | None = None
+    plan: ActionPlan,
+    *,
+    register_month: datetime.date | None = None,
+    cross_references: bool = False,
 ) -> _PlanRows:
-    """Nine queries: periods, statuses, actions, their recommendations, leads and chief
-    officers, milestones and their leads, and the approved amendments; one more for the
-    month's register when asked for, and one for the officers that only amendments name
-    (former leads, proposed ones), when there are any."""
+    """Nine queries: periods, statuses, actions, their recommendations (with their
+    sections), leads and chief officers, milestones and their leads, and the approved
+    amendments; one more for the month's register when asked for, one for the actions'
+    cross-references when asked for (the progress table shows them), and one for the
+    officers that only amendments name (former leads, proposed ones), when there are
+    any."""
     periods = list(plan.periods.order_by("month"))
     statuses = {status.pk: status for status in plan.statuses.order_by("order", "pk")}
     actions = list(
         Action.objects.filter(plan=plan)
         .prefetch_related(
-            "recommendations",
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("theme"),
+            ),
             "leads",
             "chief_officers",
+            *_cross_references_prefetch(cross_references),
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.order_by("order", "pk").prefetch_related(
@@ -445,6 +480,17 @@ def _plan_rows(
         people=people,
         register=register,
     )
+
+
+def _cross_references_prefetch(wanted: bool) -> list[Prefetch]:
+    """The actions' cross-references, where the report shows them; where not, an empty
+    queryset stands in, so that `cross_references.all()` reads as none without a query."""
+    referenced = Action.objects.only("pk", "number", "plan_id").order_by("sort_key")
+    return [
+        Prefetch(
+            "cross_references", queryset=referenced if wanted else referenced.none()
+        )
+    ]
 
 
 def _updates_for(
@@ -601,6 +647,12 @@ def _period_ref(period: ReportingPeriod) -> PeriodRef:
     )
 
 
+def _theme_ref(theme) -> ThemeRef | None:
+    if theme is None:
+        return None
+    return ThemeRef(pk=theme.pk, number=theme.number, title=theme.title)
+
+
 def _person(officer) -> Person:
     return Person(
         pk=officer.pk,
@@ -698,6 +750,7 @@ class _ActionContext:
     milestone_records: dict[int, ItemRecord]
     people: dict[int, Person]
     merged_into: str  # the number of the action it is merged into, if it is
+    cross_references: list[CrossRef] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -865,6 +918,8 @@ def _report_item(
             "own_text": agreed.text,
             "leads": agreed.leads,
             "own_leads": agreed.leads,
+            "outcomes": action.outcomes,
+            "cross_references": shared.cross_references,
         }
         withdrawn = action.is_withdrawn_by(month)
     plan_finish_label = _date_label(agreed.plan_finish, agreed.plan_finish_text)
@@ -879,6 +934,7 @@ def _report_item(
         actual_finish=finish,
         plan_start_label=_date_label(agreed.plan_start, agreed.plan_start_text),
         plan_finish_label=plan_finish_label,
+        plan_finish_text=agreed.plan_finish_text,
         actual_finish_label=finish_label,
         chief_officers=action_agreed.chief_officers,
         recommendations=shared.recommendations,
@@ -911,8 +967,19 @@ def _action_contexts(rows: _PlanRows, plan_slug: str) -> list[_ActionContext]:
         _ActionContext(
             action=action,
             recommendations=[
-                RecommendationRef(number=rec.number, text=rec.text)
+                RecommendationRef(
+                    number=rec.number, text=rec.text, theme=_theme_ref(rec.theme)
+                )
                 for rec in action.recommendations.all()
+            ],
+            cross_references=[
+                CrossRef(
+                    number=other.number,
+                    url=reverse(
+                        "actionplans:action_detail", args=[plan_slug, other.pk]
+                    ),
+                )
+                for other in action.cross_references.all()
             ],
             leads=[_person(officer) for officer in action.leads.all()],
             chief_officers=[_person(o) for o in action.chief_officers.all()],

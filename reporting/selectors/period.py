@@ -8,6 +8,7 @@ from actionplans.models import ActionPlan, StatusOption
 from lib import months
 from recommendations.numbering import number_sort_key
 
+from ..columns import Column, columns_in_use, plan_columns
 from .items import (
     ActionBlock,
     Kind,
@@ -19,6 +20,7 @@ from .items import (
     ReportError,
     ReportFilters,
     ReportItem,
+    ThemeRef,
     _items,
     _period_ref,
     _plan_rows,
@@ -57,6 +59,23 @@ class StatusCount:
         if change is None:
             return "–"
         return "no change" if change == 0 else f"{change:+d}"
+
+
+@dataclass
+class Section:
+    """Consecutive recommendation groups under one section of the plan (its theme);
+    `theme` None for recommendations in no section, or when the plan is not grouped."""
+
+    theme: ThemeRef | None
+    groups: list[RecommendationGroup]
+
+    @property
+    def heading(self) -> str:
+        return str(self.theme) if self.theme else "Recommendations in no section"
+
+
+def _group_theme(group: RecommendationGroup) -> ThemeRef | None:
+    return next((rec.theme for rec in group.recommendations if rec.theme), None)
 
 
 @dataclass
@@ -109,6 +128,37 @@ class PeriodReport(_OneMonthReport):
     other_months: OtherMonths = field(default_factory=lambda: OtherMonths(None, None))
     # The plan's measures as at the month's end: the summary report's table.
     measures: list[MeasureRow] = field(default_factory=list)
+    # The progress table's columns: the plan's layout, less those of fields no item of
+    # the plan fills (reporting.columns).
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def by_section(self) -> bool:
+        return self.plan.report_by_section
+
+    @property
+    def sections(self) -> list[Section]:
+        """The groups under their sections when the plan groups by section, else all
+        in one untitled section."""
+        if not self.by_section:
+            return [Section(theme=None, groups=self.groups)] if self.groups else []
+        sections: list[Section] = []
+        for group in self.groups:
+            theme = _group_theme(group)
+            if sections and sections[-1].theme == theme:
+                sections[-1].groups.append(group)
+            else:
+                sections.append(Section(theme=theme, groups=[group]))
+        return sections
+
+    @property
+    def group_heading_level(self) -> int:
+        """A recommendation's heading: under its section's (h2) when grouped."""
+        return 3 if self.by_section else 2
+
+    @property
+    def item_heading_level(self) -> int:
+        return self.group_heading_level + 1
 
     @property
     def next_month_label(self) -> str:
@@ -274,7 +324,8 @@ def period_report_build(
         month = period_for_plan(plan=plan, month=None).month
     # Taken before the rows are read (see report_rows_stamp).
     stamp = report_rows_stamp(plan=plan, report_months=[month])
-    rows = _plan_rows(plan, register_month=month)
+    # The summary lists no cross-references: it reads them not.
+    rows = _plan_rows(plan, register_month=month, cross_references=kind != Kind.SUMMARY)
     period_row = period_for_plan(plan=plan, month=month, periods=rows.periods)
     period = _period_ref(period_row)
     previous_month = months.month_add(period.month, -1)
@@ -327,6 +378,7 @@ def period_report_build(
         rows_stamp=stamp,
         other_months=other_months(rows.periods, shown=period.month),
         measures=measures,
+        columns=columns_in_use(plan_columns(plan), all_blocks),
     )
 
 

@@ -98,7 +98,7 @@ def test_no_returns_add_no_query_to_the_period_report(two_no_returns):
     """The carried month and narrative come joined into the updates' query."""
     with CaptureQueriesContext(connection) as queries:
         _october(two_no_returns)
-    assert len(queries) == 13  # as tests/reporting/test_queries.py
+    assert len(queries) == 14  # as tests/reporting/test_queries.py
 
 
 def test_correcting_the_update_carried_forward_changes_the_later_months_stamp(
