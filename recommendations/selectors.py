@@ -1,5 +1,6 @@
 """What an inspection said, as the plan page, the public page and committee reports show it."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -20,18 +21,33 @@ class JudgmentLine:
     # The recommendations that answer this area, in number order.
     recommendations: list[RecommendationLine] = field(default_factory=list)
 
+    @property
+    def recommendations_label(self) -> str:
+        return ", ".join(rec.number for rec in self.recommendations) or "–"
+
 
 @dataclass(frozen=True)
 class InspectionSummary:
     inspectorate: str
     title: str
-    published_on: object  # datetime.date | None
+    published_on: datetime.date | None
     rating: str
     judgments: list[JudgmentLine]
     key_strengths: str
     areas_for_development: str
     # Recommendations not linked to a judgment area.
     unlinked: list[RecommendationLine]
+
+    @property
+    def published_label(self) -> str:
+        """ "27 October 2008", as committee reports print it."""
+        if not self.published_on:
+            return ""
+        return f"{self.published_on.day} {self.published_on:%B %Y}"
+
+    @property
+    def unlinked_label(self) -> str:
+        return ", ".join(rec.number for rec in self.unlinked)
 
     @property
     def has_judgments(self) -> bool:

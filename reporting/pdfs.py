@@ -16,6 +16,7 @@ import datetime
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -30,11 +31,12 @@ from lib import months
 from lib.tasks import enqueue
 
 from . import rendering
-from .models import PdfRender
+from .models import CommitteeReport, PdfRender
 from .selectors import (
     Kind,
     ReportError,
     ReportFilters,
+    committee_report_pack_build,
     dashboard_build,
     measures_report_build,
     period_for_plan,
@@ -56,6 +58,14 @@ DRAFT_LIFETIME = datetime.timedelta(days=1)
 
 State = PdfRender.State
 
+# A committee report's pack: its PdfRender rows name the report (`committee`).
+COMMITTEE = "committee"
+
+# PDFs of kinds that apps above reporting lay out (publishing's "public" month, which
+# reporting may not import), registered in their AppConfig.ready(): kind -> a function
+# from the job to the PDF's bytes.
+PDF_MAKERS: dict[str, Callable[[PdfRender], bytes]] = {}
+
 
 @dataclass(frozen=True)
 class PdfTarget:
@@ -72,6 +82,7 @@ class PdfTarget:
     filters: ReportFilters
     storage_name: str | None
     filename: str
+    committee: CommitteeReport | None = None
 
 
 def pdf_target(
@@ -81,8 +92,9 @@ def pdf_target(
     month: datetime.date | None = None,
     filters: ReportFilters | None = None,
     quarter: datetime.date | None = None,
+    committee: CommitteeReport | None = None,
 ) -> PdfTarget:
-    """The PDF of a report: `month` chooses a period report's or the dashboard's period
+    """The PDF of a report (`committee` is the committee report's pack): `month` chooses a period report's or the dashboard's period
     (by default the latest closed one), `quarter` is any day of a scrutiny pack's quarter.
 
     A period report's stored name is known from its period row and stamp, without
@@ -94,8 +106,11 @@ def pdf_target(
         return _period_report_target(
             plan, kind, period, filters=filters, stamp=_rows_stamp(plan, period)
         )
-    if kind == Kind.SCRUTINY:
-        pack = scrutiny_pack_build(plan=plan, quarter=quarter)
+    if kind in {Kind.SCRUTINY, COMMITTEE}:
+        if kind == COMMITTEE:
+            pack = committee_report_pack_build(committee=committee)
+        else:
+            pack = scrutiny_pack_build(plan=plan, quarter=quarter)
         name = rendering.storage_name(
             slug=plan.slug,
             kind=kind,
@@ -113,7 +128,7 @@ def pdf_target(
     filename = rendering.pdf_filename(
         slug=plan.slug, kind=kind, label=label, filters=filters, extension="pdf"
     )
-    return PdfTarget(plan, kind, month, quarter, filters, name, filename)
+    return PdfTarget(plan, kind, month, quarter, filters, name, filename, committee)
 
 
 def _rows_stamp(plan: ActionPlan, period: ReportingPeriod) -> str:
@@ -152,6 +167,8 @@ def _report_build(job: PdfRender) -> rendering.Report:
         )
     if job.kind == Kind.SCRUTINY:
         return scrutiny_pack_build(plan=job.plan, quarter=job.quarter)
+    if job.kind == COMMITTEE:
+        return committee_report_pack_build(committee=job.committee)
     if job.kind == Kind.MEASURES:
         return measures_report_build(plan=job.plan, month=job.month)
     return dashboard_build(plan=job.plan, month=job.month)
@@ -174,6 +191,7 @@ def _new_job(target: PdfTarget, *, user, page_url: str, xlsx_url: str) -> PdfRen
         kind=target.kind,
         month=target.month,
         quarter=target.quarter,
+        committee=target.committee,
         filters=asdict(target.filters),
         storage_name=name,
         is_draft=draft,
@@ -281,9 +299,14 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
         )
         for chief in chiefs
     ]
-    pack = pdf_target(plan=plan, kind=Kind.SCRUTINY, quarter=period.month)
-    if pack.storage_name is not None:
-        targets.append(pack)
+    packs = [pdf_target(plan=plan, kind=Kind.SCRUTINY, quarter=period.month)]
+    packs += [
+        pdf_target(plan=plan, kind=COMMITTEE, committee=committee)
+        for committee in CommitteeReport.objects.filter(
+            plan=plan, first_month__lte=period.month, last_month__gte=period.month
+        ).prefetch_related("meetings", "contacts")
+    ]
+    targets += [pack for pack in packs if pack.storage_name is not None]
     return targets
 
 
@@ -353,7 +376,8 @@ def pdf_render(job_id: str, *, runner: str) -> bool:
         return True
     started = time.monotonic()
     try:
-        content = rendering.report_pdf(_report_build(job))
+        maker = PDF_MAKERS.get(job.kind)
+        content = maker(job) if maker else rendering.report_pdf(_report_build(job))
     except SoftTimeLimitExceeded:
         _fail(job, rendering.PDF_TOO_LONG, timed_out=True, detail="over the time limit")
         return True
@@ -404,11 +428,17 @@ def report_pdf_file(
     month: datetime.date | None = None,
     filters: ReportFilters | None = None,
     quarter: datetime.date | None = None,
+    committee: CommitteeReport | None = None,
 ) -> PdfFile:
     """A report's PDF, laid out in this process unless stored. Raises ReportError, and
     PdfRenderError when it could not be made (its message says why)."""
     target = pdf_target(
-        plan=plan, kind=kind, month=month, filters=filters, quarter=quarter
+        plan=plan,
+        kind=kind,
+        month=month,
+        filters=filters,
+        quarter=quarter,
+        committee=committee,
     )
     stored = stored_pdf(target)
     was_stored = stored is not None

@@ -7,6 +7,7 @@ app_name = "reporting"
 _KINDS = "<str:kind>"  # summary, progress, chief-officer, exceptions
 
 urlpatterns = [
+    path("plans/<slug:slug>/layout/", views.plan_layout, name="plan_layout"),
     path("plans/<slug:slug>/reports/", views.report_index, name="index"),
     path("plans/<slug:slug>/reports/dashboard/", views.dashboard, name="dashboard"),
     path(
@@ -34,6 +35,31 @@ urlpatterns = [
         "plans/<slug:slug>/reports/scrutiny/<str:quarter>/edit/",
         views.scrutiny_edit,
         name="scrutiny_edit",
+    ),
+    path(
+        "plans/<slug:slug>/reports/committee/new/",
+        views.committee_create,
+        name="committee_create",
+    ),
+    path(
+        "plans/<slug:slug>/reports/committee/<int:pk>/",
+        views.committee_pack,
+        name="committee_pack",
+    ),
+    path(
+        "plans/<slug:slug>/reports/committee/<int:pk>/edit/",
+        views.committee_edit,
+        name="committee_edit",
+    ),
+    path(
+        "plans/<slug:slug>/reports/committee/<int:pk>/pdf/",
+        views.committee_pdf,
+        name="committee_pdf",
+    ),
+    path(
+        "plans/<slug:slug>/reports/committee/<int:pk>/docx/",
+        views.committee_docx,
+        name="committee_docx",
     ),
     path(
         "plans/<slug:slug>/reports/pdf/<uuid:pk>/",

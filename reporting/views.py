@@ -1,7 +1,7 @@
-"""Report pages, their PDF and xlsx downloads, and the scrutiny cover report form.
+"""Report pages, their PDF, xlsx and Word downloads, and the committee report forms.
 
 Any user who can see the plan can read its reports (others get 404, so a plan's existence
-does not leak); only the plan's coordinators may edit a scrutiny cover report.
+does not leak); only the plan's coordinators may create or edit a committee report.
 """
 
 import datetime
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -33,13 +34,23 @@ from actionplans.permissions import (
 )
 from lib import months
 
-from . import pdfs, rendering
-from .forms import ReportFilterForm, ReportPeriodForm, ScrutinyReportForm
-from .models import PdfRender, ScrutinyReport
+from . import pdfs, rendering, services, word
+from .forms import (
+    CommitteeContactFormSet,
+    CommitteeCoverForm,
+    CommitteeMeetingFormSet,
+    CommitteeRangeForm,
+    PlanLayoutForm,
+    ReportFilterForm,
+    ReportPeriodForm,
+    formset_rows,
+)
+from .models import CommitteeReport, PdfRender
 from .selectors import (
     Kind,
     ReportError,
     ReportFilters,
+    committee_report_pack_build,
     dashboard_build,
     measures_report_build,
     other_months,
@@ -51,6 +62,7 @@ PDF = "application/pdf"
 # How often the "being prepared" page asks again, without script.
 PDF_STATUS_REFRESH_SECONDS = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _params(query: QueryDict) -> tuple[datetime.date | None, ReportFilters]:
@@ -114,6 +126,7 @@ def _pdf_response(
     month=None,
     filters: ReportFilters | None = None,
     quarter=None,
+    committee: CommitteeReport | None = None,
     page_url: str,
     xlsx_url: str = "",
 ) -> HttpResponse:
@@ -122,7 +135,12 @@ def _pdf_response(
     """
     try:
         target = pdfs.pdf_target(
-            plan=plan, kind=kind, month=month, filters=filters, quarter=quarter
+            plan=plan,
+            kind=kind,
+            month=month,
+            filters=filters,
+            quarter=quarter,
+            committee=committee,
         )
     except ReportError as error:
         return _bad_request(request, plan, error)
@@ -203,6 +221,7 @@ def report_index(request: HttpRequest, slug: str) -> HttpResponse:
             (kind, Kind.TITLES[kind])
             for kind in [Kind.SUMMARY, Kind.PROGRESS, Kind.EXCEPTIONS]
         ],
+        "committee_reports": list(plan.committee_reports.all()),
         "is_coordinator": user_is_coordinator(request.user, plan),
     }
     return render(request, "reporting/report_index.html", context)
@@ -294,59 +313,243 @@ def _quarter(value: str) -> datetime.date:
         raise Http404("No such quarter.") from exc
 
 
+def _pack_page(
+    request: HttpRequest, plan: ActionPlan, pack, urls: dict
+) -> HttpResponse:
+    context = rendering.body_context(pack) | {"plan": plan, **urls}
+    return render(request, "reporting/report_page.html", context)
+
+
+def _quarter_committee(plan: ActionPlan, start: datetime.date):
+    return CommitteeReport.objects.filter(
+        plan=plan, first_month=start, last_month=months.month_add(start, 2)
+    ).first()
+
+
 @login_required
 @require_safe
 def scrutiny_pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    """The calendar quarter's pack: its committee report's, when it has one."""
     plan = plan_for_user(request.user, slug)
-    pack = scrutiny_pack_build(plan=plan, quarter=_quarter(quarter))
-    context = rendering.body_context(pack) | {
-        "plan": plan,
+    start = _quarter(quarter)
+    if committee := _quarter_committee(plan, start):
+        return redirect(committee)
+    pack = scrutiny_pack_build(plan=plan, quarter=start)
+    edit_url = ""
+    if user_is_coordinator(request.user, plan):
+        edit_url = reverse("reporting:scrutiny_edit", args=[slug, pack.quarter_key])
+    urls = {
         "pdf_url": reverse("reporting:scrutiny_pdf", args=[slug, pack.quarter_key]),
-        "edit_url": reverse("reporting:scrutiny_edit", args=[slug, pack.quarter_key])
-        if user_is_coordinator(request.user, plan)
-        else "",
+        "edit_url": edit_url,
     }
-    return render(request, "reporting/report_page.html", context)
+    return _pack_page(request, plan, pack, urls)
 
 
 @login_required
 @require_safe
 def scrutiny_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     plan = plan_for_user(request.user, slug)
+    start = _quarter(quarter)
+    if committee := _quarter_committee(plan, start):
+        return redirect("reporting:committee_pdf", slug=slug, pk=committee.pk)
     return _pdf_response(
         request,
         plan,
         kind=Kind.SCRUTINY,
-        quarter=_quarter(quarter),
+        quarter=start,
         page_url=reverse("reporting:scrutiny_pack", args=[slug, quarter]),
     )
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def scrutiny_edit(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    """The quarter's committee report to edit, or a new one for the quarter."""
     plan = plan_for_coordinator(
         request.user,
         slug,
         refusal="Only the plan's coordinators edit the cover report.",
     )
     start = _quarter(quarter)
-    cover = ScrutinyReport.objects.filter(plan=plan, quarter=start).first()
-    cover = cover or ScrutinyReport(plan=plan, quarter=start)
-    form = ScrutinyReportForm(request.POST or None, instance=cover)
+    if committee := _quarter_committee(plan, start):
+        return redirect("reporting:committee_edit", slug=slug, pk=committee.pk)
+    query = urlencode(
+        {"length": CommitteeRangeForm.QUARTER, "first_month": months.month_key(start)}
+    )
+    return redirect(reverse("reporting:committee_create", args=[slug]) + "?" + query)
+
+
+def _committee_for_user(
+    request: HttpRequest, slug: str, pk: int, *, edit: bool = False
+) -> CommitteeReport:
+    """The plan's committee report: 404 unless the user sees the plan; for `edit`, 403
+    unless they coordinate it."""
+    if edit:
+        plan = plan_for_coordinator(
+            request.user,
+            slug,
+            refusal="Only the plan's coordinators edit committee reports.",
+        )
+    else:
+        plan = plan_for_user(request.user, slug)
+    committee = get_object_or_404(
+        CommitteeReport.objects.prefetch_related("meetings", "contacts"),
+        pk=pk,
+        plan=plan,
+    )
+    committee.plan = plan
+    return committee
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def committee_create(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_for_coordinator(
+        request.user,
+        slug,
+        refusal="Only the plan's coordinators create committee reports.",
+    )
+    data = request.POST if request.method == "POST" else None
+    form = CommitteeRangeForm(data, plan=plan, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
-        cover = form.save(commit=False)
-        cover.updated_by = request.user
-        cover.save()
-        messages.success(request, "The cover report is saved.")
-        return redirect("reporting:scrutiny_pack", slug=slug, quarter=quarter)
+        try:
+            committee = services.committee_report_create(
+                plan=plan,
+                first_month=form.cleaned_data["first_month"],
+                last_month=form.cleaned_data["last_month"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Committee report for {committee.range_label} created."
+            )
+            return redirect("reporting:committee_edit", slug=slug, pk=committee.pk)
+    context = {"plan": plan, "form": form}
+    return render(request, "reporting/committee_create.html", context)
+
+
+def _cover_errors(form) -> list[tuple[str, str]]:
+    """(field id, "Purpose of this report: …") for the error summary."""
+    errors = []
+    for name, messages_ in form.errors.items():
+        field = form[name] if name in form.fields else None
+        for message in messages_:
+            label = field.label if field else "Cover report"
+            errors.append((field.id_for_label if field else "", f"{label}: {message}"))
+    return errors
+
+
+def _row_errors(formset, noun: str) -> list[tuple[str, str]]:
+    """(field id, "Meeting 2, date: Enter a valid date.") for the error summary."""
+    errors = [("", f"{noun}s: {e}") for e in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        for name, messages_ in form.errors.items():
+            field = form[name] if name in form.fields else None
+            label = f", {field.label.lower()}" if field else ""
+            for message in messages_:
+                errors.append(
+                    (
+                        field.id_for_label if field else "",
+                        f"{noun} {number}{label}: {message}",
+                    )
+                )
+    return errors
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def committee_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    committee = _committee_for_user(request, slug, pk, edit=True)
+    data = request.POST if request.method == "POST" else None
+    form = CommitteeCoverForm(data, instance=committee)
+    meetings = CommitteeMeetingFormSet(
+        data,
+        prefix="meetings",
+        initial=[
+            {"body": m.body, "date": m.date, "recommendations": m.recommendations}
+            for m in committee.meetings.all()
+        ],
+    )
+    contacts = CommitteeContactFormSet(
+        data,
+        prefix="contacts",
+        initial=[
+            {
+                "name": c.name,
+                "role": c.role,
+                "telephone": c.telephone,
+                "email": c.email,
+                "is_author": c.is_author,
+            }
+            for c in committee.contacts.all()
+        ],
+    )
+    if request.method == "POST" and all(
+        [form.is_valid(), meetings.is_valid(), contacts.is_valid()]
+    ):
+        services.committee_report_update(
+            committee=committee,
+            cover={name: form.cleaned_data[name] for name in form.Meta.fields},
+            meetings=formset_rows(meetings),
+            contacts=formset_rows(contacts),
+            user=request.user,
+        )
+        messages.success(request, "The committee report is saved.")
+        return redirect(committee)
+    errors = _cover_errors(form)
+    errors += _row_errors(meetings, "Meeting") + _row_errors(contacts, "Contact")
     context = {
-        "plan": plan,
+        "plan": committee.plan,
+        "committee": committee,
         "form": form,
-        "quarter_label": months.quarter_label(start),
-        "quarter_key": months.quarter_key(start),
+        "meetings": meetings,
+        "contacts": contacts,
+        "errors": errors,
     }
-    return render(request, "reporting/scrutiny_edit.html", context)
+    status = 400 if errors else 200
+    return render(request, "reporting/committee_edit.html", context, status=status)
+
+
+@login_required
+@require_safe
+def committee_pack(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    committee = _committee_for_user(request, slug, pk)
+    plan = committee.plan
+    pack = committee_report_pack_build(committee=committee)
+    urls = {
+        "pdf_url": reverse("reporting:committee_pdf", args=[slug, pk]),
+        "docx_url": reverse("reporting:committee_docx", args=[slug, pk]),
+        "edit_url": reverse("reporting:committee_edit", args=[slug, pk])
+        if user_is_coordinator(request.user, plan)
+        else "",
+    }
+    return _pack_page(request, plan, pack, urls)
+
+
+@login_required
+@require_safe
+def committee_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    committee = _committee_for_user(request, slug, pk)
+    return _pdf_response(
+        request,
+        committee.plan,
+        kind=pdfs.COMMITTEE,
+        committee=committee,
+        page_url=committee.get_absolute_url(),
+    )
+
+
+@login_required
+@require_safe
+def committee_docx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The pack as a Word document, made in the request (no layout engine: fast)."""
+    committee = _committee_for_user(request, slug, pk)
+    pack = committee_report_pack_build(committee=committee)
+    content = word.committee_docx(pack)
+    filename = f"{slug}-committee-{committee.range_key}.docx"
+    return _download(content, DOCX, filename)
 
 
 @login_required
@@ -476,3 +679,24 @@ def pdf_download(request: HttpRequest, slug: str, pk) -> HttpResponse:
     if not job.is_ready:
         return redirect("reporting:pdf_status", slug=slug, pk=job.pk)
     return _stored_download(job)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_layout(request: HttpRequest, slug: str) -> HttpResponse:
+    """The columns of the plan's progress report and exports, chosen by a coordinator."""
+    plan = plan_for_coordinator(request.user, slug)
+    form = PlanLayoutForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        plan.report_columns = form.cleaned_data["columns"]
+        plan.report_by_section = form.cleaned_data["by_section"]
+        # One row: its history records who changed the layout.
+        plan.save(update_fields=["report_columns", "report_by_section", "updated_at"])
+        messages.success(request, "The report layout is saved.")
+        return redirect("actionplans:plan_detail", slug=plan.slug)
+    return render(
+        request,
+        "reporting/plan_layout.html",
+        {"plan": plan, "form": form},
+        status=400 if form.errors else 200,
+    )

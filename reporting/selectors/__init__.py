@@ -7,11 +7,23 @@
 - `period`: the summary, progress, chief officer and exceptions reports of one period.
 - `dashboard`: the month series, and the dashboard built from it.
 - `measures`: the measures report (each measure's actuals, for the charts).
-- `scrutiny`: the quarter's scrutiny pack.
+- `committee`: a committee report's pack over a range of months (the quarter's
+  scrutiny pack is one).
 
-Imports run one way: proof ← items ← register ← period ← measures, dashboard ← scrutiny.
+Imports run one way: proof ← items ← register ← period ← measures, dashboard ← committee.
 """
 
+from .committee import (
+    CommitteePack,
+    ProgressRow,
+    ProgressSince,
+    ScrutinyPack,
+    SlippageRow,
+    StatusChange,
+    committee_pack_build,
+    committee_report_pack_build,
+    scrutiny_pack_build,
+)
 from .dashboard import Dashboard, MonthCounts, OfficerRow, dashboard_build
 from .items import (
     ActionBlock,
@@ -52,10 +64,15 @@ from .proof import (
     measure_rows,
 )
 from .register import RegisterEntry, register_entries
-from .scrutiny import ScrutinyPack, SlippageRow, scrutiny_pack_build
 
 __all__ = [
     "ActionBlock",
+    "CommitteePack",
+    "ProgressRow",
+    "ProgressSince",
+    "StatusChange",
+    "committee_pack_build",
+    "committee_report_pack_build",
     "Dashboard",
     "EvidenceGroup",
     "EvidenceRef",

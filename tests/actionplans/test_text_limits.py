@@ -7,7 +7,7 @@ from django.urls import reverse
 from actionplans.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from lib import limits
 from recommendations.models import Recommendation
-from reporting.models import ScrutinyReport
+from reporting.models import CommitteeReport
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
         (ProgressUpdate, "risk", limits.NARRATIVE),
         (ProgressUpdate, "review_comment", limits.COMMENT),
         (ReportingPeriod, "overview", limits.LONG_TEXT),
-        (ScrutinyReport, "summary", limits.LONG_TEXT),
+        (CommitteeReport, "summary", limits.LONG_TEXT),
     ],
 )
 def test_each_text_field_has_its_limit(model, field, limit):

@@ -118,12 +118,15 @@ def test_report_queries_do_not_grow_with_the_plan(client):
     # The period reports read the plan in eleven queries (its approved amendments and
     # the month's register among them), after the stamp of its rows; then the proof
     # they show: the summary's measures in four queries (the measures, their targets,
-    # their links and their actuals), the progress tables' evidence in one.
+    # their links and their actuals), the progress tables' evidence in one, and the
+    # actions' cross-references ("See 12.1") in one more.
     assert small[Kind.SUMMARY] == 12 + 4
     for kind in [Kind.PROGRESS, Kind.CHIEF_OFFICER, Kind.EXCEPTIONS]:
-        assert small[kind] == 12 + 1, kind
+        assert small[kind] == 12 + 1 + 1, kind
     # The month list, and the measures with their actuals month by month.
     assert small["measures"] == 1 + 5
-    # The pack adds the measures with their actuals (five) and the quarter's evidence
-    # (one) to its progress report's.
-    assert small["scrutiny"] == 24 + 1 + 5 + 1
+    # The pack adds to its progress report's: its own reading of the plan, months and
+    # cover (twelve), the measures with their actuals (five), the quarter's evidence
+    # (one), the inspection's judgments (three: the inspection, its judgments, the
+    # recommendations' links) and the previous committee report (one).
+    assert small["scrutiny"] == small[Kind.PROGRESS] + 12 + 5 + 1 + 3 + 1

@@ -1,5 +1,6 @@
 """Report pages and downloads: login required, other plans invisible, coordinators edit."""
 
+import datetime
 import io
 import re
 
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reporting.models import ScrutinyReport
+from reporting.models import CommitteeReport
 
 pytestmark = pytest.mark.django_db
 
@@ -184,36 +185,38 @@ def test_a_viewer_may_not_edit_the_cover_report(client, small_plan, viewer):
     client.force_login(viewer)
     url = reverse("reporting:scrutiny_edit", args=[small_plan.plan.slug, "2009-q3"])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"purpose": "Hijack"}).status_code == 403
-    assert not ScrutinyReport.objects.exists()
+    assert not CommitteeReport.objects.exists()
 
 
-def test_a_coordinator_writes_the_cover_report_into_the_pack(
+def test_the_quarters_cover_report_is_its_committee_report(
     client, small_plan, coordinator
 ):
+    """The quarterly links lead to the quarter's committee report: to create it,
+    then to edit and read it (tests/reporting/test_committee_views.py writes one)."""
     client.force_login(coordinator)
     slug = small_plan.plan.slug
     url = reverse("reporting:scrutiny_edit", args=[slug, "2009-q3"])
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "purpose": "To update the Scrutiny Board on progress.",
-            "summary": "All actions progressing.",
-            "recommendations": "- Members note the report",
-            "author": "Stuart Cameron-Strickland",
-            "contact": "0113 000 0000",
-        },
-    )
+    response = client.get(url)
     assert response.status_code == 302
-    cover = ScrutinyReport.objects.get(plan=small_plan.plan)
-    assert cover.quarter.isoformat() == "2009-07-01"
-    assert cover.updated_by == coordinator and cover.history.count() == 1
-    pack = client.get(reverse("reporting:scrutiny_pack", args=[slug, "2009-q3"]))
+    assert response.url == (
+        reverse("reporting:committee_create", args=[slug])
+        + "?length=quarter&first_month=2009-07"
+    )
+    committee = CommitteeReport.objects.create(
+        plan=small_plan.plan,
+        first_month=datetime.date(2009, 7, 1),
+        last_month=datetime.date(2009, 9, 1),
+        purpose="To update the Scrutiny Board on progress.",
+    )
+    assert client.get(url).url == reverse(
+        "reporting:committee_edit", args=[slug, committee.pk]
+    )
+    pack = client.get(
+        reverse("reporting:scrutiny_pack", args=[slug, "2009-q3"]), follow=True
+    )
     page = pack.content.decode()
     for text in [
         "To update the Scrutiny Board on progress.",
-        "<li>Members note the report</li>",
         "July to September 2009 (Q2 2009/10)",
         "Status by month",
         "Summary report",
@@ -230,6 +233,7 @@ def test_scrutiny_edit_refuses_other_methods_and_bad_quarters(
     slug = small_plan.plan.slug
     url = reverse("reporting:scrutiny_edit", args=[slug, "2009-q3"])
     assert client.put(url).status_code == 405
+    assert client.post(url).status_code == 405
     bad = reverse("reporting:scrutiny_edit", args=[slug, "2009-q5"])
     assert client.get(bad).status_code == 404
 
