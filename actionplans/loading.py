@@ -175,7 +175,7 @@ class PlanLoader:
                 values={"text": rec["text"]}
                 | ({"theme": themes.get(rec["theme"])} if "theme" in rec else {})
                 | (
-                    {"judgment": self._judgment(inspection, rec["judgment"])}
+                    {"judgment": self._judgment(rec["judgment"])}
                     if "judgment" in rec
                     else {}
                 ),
@@ -221,11 +221,11 @@ class PlanLoader:
             self.load_measures(plan, measures_data.get("measures", []))
         return plan
 
-    def _judgment(self, inspection: Inspection, area: str | None) -> Judgment | None:
+    def _judgment(self, area: str | None) -> Judgment | None:
         """The inspection's judgment of that area: the one a recommendation answers."""
         if not area:
             return None
-        judgment = Judgment.objects.filter(inspection=inspection, area=area).first()
+        judgment = self.judgments.get(area)
         if judgment is None:
             raise ValidationError(
                 f"Recommendation judgment “{area}” is not a judgment area of the "
@@ -255,6 +255,9 @@ class PlanLoader:
                 lookup={"inspection": inspection, "area": judgment["area"]},
                 values={"grade": judgment["grade"], "order": order},
             )
+        # Every area the inspection has, this document's and earlier ones': what a
+        # recommendation's "judgment" may name (one query, not one per recommendation).
+        self.judgments = {j.area: j for j in inspection.judgments.all()}
         return inspection
 
     def _load_plan(self, meta: dict[str, Any], inspection: Inspection) -> ActionPlan:
