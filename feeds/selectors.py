@@ -8,7 +8,6 @@ does not allow internal fields sees what the public may see: no item not for pub
 
 import datetime
 import hmac
-from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -20,7 +19,13 @@ from actionplans.models import (
     ReportingPeriod,
 )
 from lib import months
-from reporting.selectors import Kind, ReportItem, measure_rows, period_report_build
+from reporting.selectors import (
+    Kind,
+    ReportItem,
+    measure_rows,
+    period_report_build,
+    publishable_blocks,
+)
 
 from .models import FeedRequest, FeedToken, token_hash
 
@@ -109,23 +114,6 @@ def feed_columns(*, plan: ActionPlan, dataset: str, allows_internal: bool) -> li
     return columns
 
 
-@dataclass(frozen=True)
-class _Published:
-    """The plan's items and measures the public may see, by the publication rule."""
-
-    items: set[tuple[str, int]]
-    measures: set[int]
-
-
-def _published_items(plan: ActionPlan) -> set[tuple[str, int]]:
-    """("action" | "milestone", pk) of the items the public may see (two queries)."""
-    actions = Action.objects.filter(plan=plan).for_publication()
-    milestones = Milestone.objects.filter(action__plan=plan).for_publication()
-    return {("action", pk) for pk in actions.values_list("pk", flat=True)} | {
-        ("milestone", pk) for pk in milestones.values_list("pk", flat=True)
-    }
-
-
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -167,15 +155,12 @@ def feed_item_rows(
     report reads them (the wording and dates in force at the month's end). A fixed
     number of queries, whatever the size of the plan."""
     report = period_report_build(plan=plan, kind=Kind.PROGRESS, month=month)
-    published = _published_items(plan)
     columns = feed_columns(plan=plan, dataset="items", allows_internal=allows_internal)
+    blocks = report.blocks if allows_internal else publishable_blocks(report.blocks)
     rows = []
-    for block in report.blocks:
+    for block in blocks:
         for item in [block.action, *block.milestones]:
-            exempt = (item.kind, item.pk) not in published
-            if exempt and not allows_internal:
-                continue
-            row = _item_row(item, block.action.number, month, exempt)
+            row = _item_row(item, block.action.number, month, item.is_exempt)
             rows.append({name: row[name] for name in columns})
     return rows
 

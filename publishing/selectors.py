@@ -14,9 +14,7 @@ from dataclasses import dataclass, field, replace
 from django.http import Http404
 
 from actionplans.models import (
-    Action,
     ActionPlan,
-    Milestone,
     ReportingPeriod,
     StatusOption,
 )
@@ -28,6 +26,7 @@ from reporting.selectors import (
     ReportItem,
     StatusCount,
     period_report_build,
+    publishable_blocks,
     report_rows_stamp,
     status_counts,
     summary_lists,
@@ -229,16 +228,6 @@ def public_month_key(*, plan: ActionPlan, period: ReportingPeriod) -> str:
 # The redaction step
 
 
-def _public_ids(plan: ActionPlan) -> tuple[set[int], set[int]]:
-    """The ids of the actions and milestones the public may see (two queries)."""
-    actions = Action.objects.filter(plan=plan).for_publication()
-    milestones = Milestone.objects.filter(action__plan=plan).for_publication()
-    return (
-        set(actions.values_list("pk", flat=True)),
-        set(milestones.values_list("pk", flat=True)),
-    )
-
-
 def _public_item(item: ReportItem, internal: frozenset[str]) -> PublicItem:
     update = item.this_month
     revised = item.plan_finish_revised
@@ -287,36 +276,21 @@ def _list_item(item: ReportItem, internal: frozenset[str]) -> PublicItem:
     return public
 
 
-def public_month_redact(
-    *,
-    report: PeriodReport,
-    action_ids: set[int],
-    milestone_ids: set[int],
-) -> PublicMonth:
+def public_month_redact(*, report: PeriodReport) -> PublicMonth:
     """The public context of a month's report: exempt items dropped, and only the
-    internal fields the plan publishes kept. No query."""
+    internal fields the plan publishes kept (`publishable_blocks`). No query."""
     plan = report.plan
     internal = plan.internal_fields()
     groups: list[PublicGroup] = []
     units: list[ReportItem] = []
     for group in report.groups:
         blocks = []
-        for block in group.blocks:
-            if block.action.pk not in action_ids:
-                continue
-            milestones = [m for m in block.milestones if m.pk in milestone_ids]
-            if block.has_milestones and not milestones:
-                # Every milestone exempt: their action says nothing of its own.
-                continue
-            units += [
-                unit
-                for unit in (milestones if block.has_milestones else [block.action])
-                if not unit.is_withdrawn
-            ]
+        for block in publishable_blocks(group.blocks):
+            units += block.units_in_plan
             blocks.append(
                 PublicBlock(
                     action=_public_item(block.action, internal),
-                    milestones=[_public_item(m, internal) for m in milestones],
+                    milestones=[_public_item(m, internal) for m in block.milestones],
                 )
             )
         if blocks:
@@ -359,7 +333,4 @@ def public_month_build(*, plan: ActionPlan, period: ReportingPeriod) -> PublicMo
     if not plan.is_published or not period.is_closed:
         raise Http404("That month is not published.")
     report = period_report_build(plan=plan, kind=Kind.PROGRESS, month=period.month)
-    action_ids, milestone_ids = _public_ids(plan)
-    return public_month_redact(
-        report=report, action_ids=action_ids, milestone_ids=milestone_ids
-    )
+    return public_month_redact(report=report)

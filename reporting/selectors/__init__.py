@@ -41,6 +41,7 @@ from .items import (
     other_months,
     people_label,
     period_for_plan,
+    publishable_blocks,
     report_rows_stamp,
 )
 from .measures import MeasuresReport, measures_report_build
@@ -109,6 +110,7 @@ __all__ = [
     "people_label",
     "period_for_plan",
     "period_report_build",
+    "publishable_blocks",
     "register_entries",
     "report_rows_stamp",
     "scrutiny_pack_build",

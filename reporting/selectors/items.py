@@ -26,7 +26,7 @@ The rules (see DOMAIN.md):
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import BigIntegerField, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -310,6 +310,8 @@ class ReportItem:
     # Withdrawn by the month: still shown in the progress table, but no longer counted.
     is_withdrawn: bool = False
     merged_into: str = ""  # the number of the action it was merged into
+    # Not for publication, itself or through its action (the model's `is_exempt`).
+    is_exempt: bool = False
     # The documents and links attached to the month's update, where the report shows
     # them (`period_report_build`).
     evidence: list[EvidenceRef] = field(default_factory=list)
@@ -376,6 +378,21 @@ class ActionBlock:
     def units_in_plan(self) -> list[ReportItem]:
         """The dated units the counts and lists read: not those withdrawn."""
         return [unit for unit in self.units if not unit.is_withdrawn]
+
+
+def publishable_blocks(blocks: list[ActionBlock]) -> list[ActionBlock]:
+    """The blocks the public may see: items not for publication left out, and with them
+    an action whose milestones are all left out (it says nothing of its own). The one
+    rule of the public pages and of feeds without internal access."""
+    shown = []
+    for block in blocks:
+        if block.action.is_exempt:
+            continue
+        milestones = [m for m in block.milestones if not m.is_exempt]
+        if block.has_milestones and not milestones:
+            continue
+        shown.append(replace(block, milestones=milestones))
+    return shown
 
 
 @dataclass
@@ -951,6 +968,7 @@ def _report_item(
         changed=_changed_since_baseline(record, item, agreed, month, shared.people),
         is_withdrawn=withdrawn,
         merged_into=shared.merged_into if withdrawn else "",
+        is_exempt=item.not_for_publication or action.not_for_publication,
         **values,
     )
     dates = report_item.dates

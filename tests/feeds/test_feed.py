@@ -160,6 +160,20 @@ def test_a_plan_that_publishes_risks_gives_them_to_a_public_token(
     assert EXEMPT_ACTION not in str(results)
 
 
+def test_a_public_token_leaves_out_an_action_whose_milestones_are_all_exempt(
+    feed_plan, public_token, internal_token, feed_get
+):
+    """The public pages' rule (publishable_blocks): such an action says nothing of its
+    own. An internal token still reads it, flagged as publishable itself."""
+    feed_plan.m21a.not_for_publication = True
+    feed_plan.m21a.save()
+    public = feed_get(f"{_url()}?page=2", public_token.secret).json()["results"]
+    assert [row["number"] for row in public] == ["1.1"]
+    internal = feed_get(f"{_url()}?page=2", internal_token.secret).json()["results"]
+    flags = {row["number"]: row["not_for_publication"] for row in internal}
+    assert flags["2.1"] is False and flags["2.1 (a)"] is True
+
+
 def test_august_rows_read_as_the_progress_report(feed_plan, internal_token, feed_get):
     data = feed_get(f"{_url()}?page=2", internal_token.secret).json()
     assert data["plan"] == "leeds-feed"
