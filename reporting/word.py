@@ -353,27 +353,36 @@ def _progress(doc, report: PeriodReport) -> None:
         + "."
     )
     columns = report.columns
-    for group in report.groups:
-        numbers = ", ".join(r.number for r in group.recommendations)
-        heading = (
-            f"Recommendation{'s' if len(group.recommendations) > 1 else ''} {numbers}"
-            if numbers
-            else "Other actions"
-        )
-        doc.add_heading(heading, level=3)
-        for rec in group.recommendations:
-            doc.add_paragraph(f"{rec.number}. {rec.text}")
-        rows = [
-            [cell_text(item, column, report) for column in columns]
-            for block in group.blocks
-            for item in [block.action, *block.milestones]
-        ]
-        table = _table(doc, [c.heading for c in columns], rows)
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = Pt(8)
+    # As the page: recommendations under their sections when the plan groups them.
+    group_level = 4 if report.by_section else 3
+    for section in report.sections:
+        if report.by_section:
+            doc.add_heading(section.heading, level=3)
+        for group in section.groups:
+            _progress_group(doc, report, group, columns, group_level)
+
+
+def _progress_group(doc, report: PeriodReport, group, columns, level: int) -> None:
+    numbers = ", ".join(r.number for r in group.recommendations)
+    heading = (
+        f"Recommendation{'s' if len(group.recommendations) > 1 else ''} {numbers}"
+        if numbers
+        else "Other actions"
+    )
+    doc.add_heading(heading, level=level)
+    for rec in group.recommendations:
+        doc.add_paragraph(f"{rec.number}. {rec.text}")
+    rows = [
+        [cell_text(item, column, report) for column in columns]
+        for block in group.blocks
+        for item in [block.action, *block.milestones]
+    ]
+    table = _table(doc, [c.heading for c in columns], rows)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
 
 
 def committee_docx(pack: CommitteePack) -> bytes:

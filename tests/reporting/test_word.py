@@ -217,3 +217,25 @@ def test_the_docx_view_answers_in_the_request(client, leeds_pack):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
+
+
+def test_a_plan_grouped_by_section_keeps_its_sections_in_word(settings):
+    """Dudley's progress tables sit under its sections in Word, as on the page."""
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    plan = ActionPlan.objects.get(slug="dudley-cqc")
+    assert plan.report_by_section
+    month = plan.periods.get().month
+    committee = CommitteeReport.objects.create(
+        plan=plan, first_month=month, last_month=month
+    )
+    pack = committee_report_pack_build(committee=committee)
+    doc = Document(io.BytesIO(committee_docx(pack)))
+    headings = _headings(doc)
+    sections = [s.heading for s in pack.report.sections]
+    assert len(sections) > 1
+    assert [text for style, text in headings if text in sections] == sections
+    assert {style for style, text in headings if text in sections} == {"Heading 3"}
+    first = next(i for i, (_, text) in enumerate(headings) if text == sections[0])
+    assert headings[first + 1][0] == "Heading 4"
+    assert headings[first + 1][1].startswith("Recommendation")
