@@ -43,6 +43,17 @@ def _implication(label: str) -> models.TextField:
     return models.TextField(label, blank=True, **limits.at_most(limits.LONG_TEXT))
 
 
+class CommitteeReportQuerySet(models.QuerySet):
+    def of_quarter(self, month: datetime.date) -> "CommitteeReportQuerySet":
+        """The report of exactly the calendar quarter holding `month`: the one its
+        quarterly scrutiny links open."""
+        first = months.quarter_start(month)
+        return self.filter(first_month=first, last_month=months.month_add(first, 2))
+
+    def covering(self, month: datetime.date) -> "CommitteeReportQuerySet":
+        return self.filter(first_month__lte=month, last_month__gte=month)
+
+
 class CommitteeReport(models.Model):
     """A committee report: the cover report, then the plan's progress over a range of
     months (one month, a quarter, a half-year, a year, or any from–to).
@@ -88,6 +99,7 @@ class CommitteeReport(models.Model):
         related_name="+",
     )
 
+    objects = CommitteeReportQuerySet.as_manager()
     history = HistoricalRecords()
 
     IMPLICATIONS = [

@@ -299,13 +299,17 @@ def period_pdf_targets(period: ReportingPeriod) -> list[PdfTarget]:
         )
         for chief in chiefs
     ]
-    packs = [pdf_target(plan=plan, kind=Kind.SCRUTINY, quarter=period.month)]
-    packs += [
+    committees = CommitteeReport.objects.filter(plan=plan)
+    packs = [
         pdf_target(plan=plan, kind=COMMITTEE, committee=committee)
-        for committee in CommitteeReport.objects.filter(
-            plan=plan, first_month__lte=period.month, last_month__gte=period.month
-        ).prefetch_related("meetings", "contacts")
+        for committee in committees.covering(period.month).prefetch_related(
+            "meetings", "contacts"
+        )
     ]
+    # A quarter with a committee report of its own has no separate scrutiny pack: its
+    # links open that report (and its PDF), so laying the pack out would be wasted.
+    if not committees.of_quarter(period.month).exists():
+        packs.append(pdf_target(plan=plan, kind=Kind.SCRUTINY, quarter=period.month))
     targets += [pack for pack in packs if pack.storage_name is not None]
     return targets
 

@@ -321,9 +321,7 @@ def _pack_page(
 
 
 def _quarter_committee(plan: ActionPlan, start: datetime.date):
-    return CommitteeReport.objects.filter(
-        plan=plan, first_month=start, last_month=months.month_add(start, 2)
-    ).first()
+    return plan.committee_reports.of_quarter(start).first()
 
 
 @login_required

@@ -362,7 +362,8 @@ def scrutiny_pack_build(*, plan: ActionPlan, quarter: datetime.date) -> Committe
     first = months.quarter_start(quarter)
     last = months.month_add(first, 2)
     cover = (
-        CommitteeReport.objects.filter(plan=plan, first_month=first, last_month=last)
+        CommitteeReport.objects.filter(plan=plan)
+        .of_quarter(first)
         .prefetch_related("meetings", "contacts")
         .first()
     )

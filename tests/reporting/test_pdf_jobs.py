@@ -6,6 +6,7 @@ task as a worker would (`render_pdf.apply`). tests/tasks/ does the same against 
 Redis and real worker processes.
 """
 
+import datetime
 import json
 
 import pytest
@@ -17,7 +18,7 @@ from actionplans import services
 from actionplans.models import PlanMembership
 from config.celery import app as celery_app
 from reporting import pdfs, rendering
-from reporting.models import PdfRender
+from reporting.models import CommitteeReport, PdfRender
 from reporting.tasks import render_pdf
 from tests import factories
 
@@ -176,6 +177,31 @@ def test_closing_a_month_makes_all_its_pdfs_and_downloads_are_the_stored_files(
         assert response.status_code == 200, url
         assert target.filename in response["Content-Disposition"]
     assert PdfRender.objects.count() == len(targets)  # nothing made again
+
+
+def test_a_quarter_with_its_own_committee_report_queues_that_not_a_scrutiny_pack(
+    small_plan, coordinator, settings, django_capture_on_commit_callbacks
+):
+    """The quarter's scrutiny links open its committee report, so only that is made;
+    a half-year report covering the month is made too."""
+    settings.PDF_PRERENDER = True
+    plan, september = small_plan.plan, small_plan.september
+    quarter = CommitteeReport.objects.create(
+        plan=plan, first_month=datetime.date(2009, 7, 1), last_month=september.month
+    )
+    half_year = CommitteeReport.objects.create(
+        plan=plan,
+        first_month=datetime.date(2009, 4, 1),
+        last_month=datetime.date(2009, 9, 1),
+    )
+    factories.make_update(september, action=small_plan.a42, progress="On track.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.period_close(period=september, user=coordinator)
+
+    targets = pdfs.period_pdf_targets(september)
+    assert "scrutiny" not in {t.kind for t in targets}
+    committees = {t.committee.pk for t in targets if t.kind == "committee"}
+    assert committees == {quarter.pk, half_year.pk}
 
 
 def test_a_pdf_over_the_time_limit_says_so_and_is_not_tried_again_for_an_hour(
