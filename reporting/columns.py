@@ -36,26 +36,23 @@ class Column:
     xlsx_width: int = 30
     # Part of the monthly return: shown even where no item has a value yet.
     always: bool = False
-    # Where the block view puts it: "head" (number and wording), "fact" (the short
-    # values beside each other) or "narrative" (text in full).
-    place: str = "narrative"
 
 
 COLUMNS: dict[str, Column] = {
     column.key: column
     for column in [
-        Column("number", "No.", "w-no", 10, always=True, place="head"),
+        Column("number", "No.", "w-no", 10, always=True),
         Column("aim", "Aim / outcome", "w-aim", 40),
-        Column("action", "Action", "w-action", 50, always=True, place="head"),
-        Column("last_status", "Last month", "w-status", 16, always=True, place="fact"),
-        Column("this_status", "This month", "w-status", 16, always=True, place="fact"),
-        Column("plan_start", "Plan start", "w-date", 12, place="fact"),
-        Column("plan_finish", "Plan finish", "w-date", 12, place="fact"),
-        Column("actual_finish", "Actual finish", "w-date", 12, place="fact"),
-        Column("timescale", "Timescale", "w-timescale", 18, place="fact"),
+        Column("action", "Action", "w-action", 50, always=True),
+        Column("last_status", "Last month", "w-status", 16, always=True),
+        Column("this_status", "This month", "w-status", 16, always=True),
+        Column("plan_start", "Plan start", "w-date", 12),
+        Column("plan_finish", "Plan finish", "w-date", 12),
+        Column("actual_finish", "Actual finish", "w-date", 12),
+        Column("timescale", "Timescale", "w-timescale", 18),
         Column("success_criteria", "Success criteria", "w-criteria", 50),
-        Column("lead", "Lead", "w-person", 30, place="fact"),
-        Column("chief_officer", "Chief officer", "w-person", 30, place="fact"),
+        Column("lead", "Lead", "w-person", 30),
+        Column("chief_officer", "Chief officer", "w-person", 30),
         Column("progress", "Progress", "w-text", 60, always=True),
         Column("risk", "Risk", "w-risk", 40, always=True),
         Column("outcomes", "Outcomes for users and carers", "w-criteria", 40),
@@ -163,7 +160,7 @@ def _has_value(item: ReportItem, key: str) -> bool:
         "plan_start": lambda: item.plan_start or item.plan_start_label,
         "plan_finish": lambda: item.plan_finish or item.plan_finish_label,
         "actual_finish": lambda: item.actual_finish_label,
-        "timescale": lambda: timescale_label(item),
+        "timescale": lambda: item.timescale_label,
         "success_criteria": lambda: item.success_criteria,
         "lead": lambda: item.own_leads,
         "chief_officer": lambda: item.chief_officers,
@@ -174,12 +171,6 @@ def _has_value(item: ReportItem, key: str) -> bool:
 
 # ---------------------------------------------------------------------------------------
 # Cells as plain text
-
-
-def timescale_label(item: ReportItem) -> str:
-    """The plan finish as written ("December 2009 and June 2010", "Commenced and
-    ongoing", "End March 2010"), else its date ("Mar 2010")."""
-    return item.plan_finish_text.strip() or item.plan_finish_label
 
 
 def cross_references_text(item: ReportItem) -> str:
@@ -242,7 +233,7 @@ def cell_text(item: ReportItem, column: Column, report) -> str:
         return item.actual_finish_label
     if key == "timescale":
         revised = item.plan_finish_revised
-        return _with_note(timescale_label(item), revised.note if revised else "")
+        return _with_note(item.timescale_label, revised.note if revised else "")
     if key == "success_criteria":
         return item.success_criteria
     if key == "lead":

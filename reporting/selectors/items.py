@@ -362,6 +362,12 @@ class ReportItem:
     def status_label(self) -> str:
         return self.status.label if self.status else "No status"
 
+    @property
+    def timescale_label(self) -> str:
+        """The plan finish as written ("December 2009 and June 2010", "Commenced and
+        ongoing", "End March 2010"), else its date ("Mar 2010")."""
+        return self.plan_finish_text.strip() or self.plan_finish_label
+
 
 @dataclass
 class ActionBlock:
