@@ -4,9 +4,6 @@ Its stored name holds the public page's cache key (`selectors.public_month_key`)
 change to the month or to what the plan publishes gives a new file, never a stale one.
 """
 
-from django.template.loader import render_to_string
-from django.utils import timezone
-
 from actionplans.models import ActionPlan, ReportingPeriod
 from lib import months
 from reporting import rendering
@@ -38,16 +35,7 @@ def public_pdf_target(
 
 def public_print_html(month: PublicMonth) -> str:
     """The print page of the month: the public body inside a print wrapper."""
-    return render_to_string(
-        "publishing/public_print.html",
-        {
-            "month": month,
-            "print": True,
-            # The origin WeasyPrint's static-only fetcher answers for.
-            "static_base": rendering._STATIC_PREFIX,
-            "generated_at": timezone.localtime(),
-        },
-    )
+    return rendering.print_html("publishing/public_print.html", {"month": month})
 
 
 def public_pdf(job: PdfRender) -> bytes:

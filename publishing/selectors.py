@@ -20,6 +20,7 @@ from actionplans.models import (
 )
 from lib import months
 from recommendations.models import Judgment, Recommendation
+from reporting.rendering import REPORT_FORMAT
 from reporting.selectors import (
     Kind,
     PeriodReport,
@@ -209,6 +210,8 @@ def public_month_key(*, plan: ActionPlan, period: ReportingPeriod) -> str:
     inspection = plan.inspection
     parts = [
         PUBLIC_FORMAT,
+        # Reporting's format too: the public pages are built from its report rows.
+        REPORT_FORMAT,
         str(plan.pk),
         months.month_key(period.month),
         period.closed_at.isoformat() if period.closed_at else "",

@@ -134,10 +134,9 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     )
     publish_form = PublishForm(request.POST)
     if not publish_form.is_valid():
-        form = PublicationSettingsForm(plan=plan, actions=_plan_actions(plan))
-        return _settings_page(
-            request, plan, _plan_actions(plan), form, publish_form, status=400
-        )
+        actions = _plan_actions(plan)
+        form = PublicationSettingsForm(plan=plan, actions=actions)
+        return _settings_page(request, plan, actions, form, publish_form, status=400)
     try:
         plan_publish(plan=plan, user=request.user)
     except ValidationError as error:

@@ -146,14 +146,23 @@ def static_only_fetcher():
     return StaticOnlyFetcher()
 
 
+def print_html(template: str, context: dict) -> str:
+    """A standalone print page for WeasyPrint: `context` plus what every print wrapper
+    reads (its static files through the static-only fetcher's origin)."""
+    return render_to_string(
+        template,
+        context
+        | {
+            "print": True,
+            "static_base": _STATIC_PREFIX,
+            "generated_at": timezone.localtime(),
+        },
+    )
+
+
 def report_print_html(report: Report) -> str:
     """The standalone print page: the body partial inside the print wrapper."""
-    context = body_context(report) | {
-        "print": True,
-        "static_base": _STATIC_PREFIX,
-        "generated_at": timezone.localtime(),
-    }
-    return render_to_string("reporting/report_print.html", context)
+    return print_html("reporting/report_print.html", body_context(report))
 
 
 def report_body_cache_key(report: Report, layout: str = Layout.BLOCKS) -> str | None:
