@@ -24,6 +24,17 @@ def month_add(month: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """How many months `end`'s month is after `start`'s (negative when before)."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def month_range(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The months from `first`'s to `last`'s inclusive, as first days; [] when `last`
+    is before `first`."""
+    return [month_add(first, n) for n in range(months_between(first, last) + 1)]
+
+
 def month_next(month: datetime.date) -> datetime.date:
     return month_add(month, 1)
 
@@ -62,7 +73,7 @@ def quarter_start(month: datetime.date) -> datetime.date:
 
 
 def quarter_months(start: datetime.date) -> list[datetime.date]:
-    return [month_add(start, n) for n in range(3)]
+    return month_range(start, month_add(start, 2))
 
 
 def quarter_key(start: datetime.date) -> str:

@@ -14,12 +14,6 @@ from actionplans.models import ActionPlan
 from lib import limits, months
 
 
-def range_months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The months from `first` to `last` inclusive (both first days of months)."""
-    count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [months.month_add(first, n) for n in range(max(count, 0))]
-
-
 def range_label(first: datetime.date, last: datetime.date) -> str:
     """ "August 2009"; "July to September 2009 (Q2 2009/10)" for a calendar quarter;
     "April 2009 to March 2010"."""
@@ -146,7 +140,7 @@ class CommitteeReport(models.Model):
 
     @property
     def months(self) -> list[datetime.date]:
-        return range_months(self.first_month, self.last_month)
+        return months.month_range(self.first_month, self.last_month)
 
     @property
     def range_label(self) -> str:

@@ -14,7 +14,6 @@ from ..models import (
     CommitteeReport,
     range_key,
     range_label,
-    range_months,
 )
 from .dashboard import MonthCounts, _month_series
 from .items import (
@@ -48,10 +47,6 @@ class SlippageRow:
     latest_reason: str
 
 
-def _months_between(start: datetime.date, end: datetime.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
 def slippage_rows(report: PeriodReport) -> list[SlippageRow]:
     """The items of the report's month (in the plan) whose plan finish has slipped
     beyond its baseline, in the report's order."""
@@ -68,7 +63,9 @@ def slippage_rows(report: PeriodReport) -> list[SlippageRow]:
                     number=item.number,
                     baseline_label=revised.baseline_label,
                     current_label=item.plan_finish_label,
-                    months_slipped=_months_between(revised.baseline, item.plan_finish),
+                    months_slipped=months.months_between(
+                        revised.baseline, item.plan_finish
+                    ),
                     revisions=revised.revisions,
                     latest_reason=revised.latest_reason,
                 )
@@ -284,7 +281,7 @@ def committee_pack_build(
     for its meetings and contacts, unless the caller prefetched them).
     """
     first, last = months.month_first(first), months.month_first(last)
-    month_list = range_months(first, last)
+    month_list = months.month_range(first, last)
     stamp = report_rows_stamp(plan=plan, report_months=month_list)
     rows = _plan_rows(plan)
     in_range = [p for p in rows.periods if p.month in month_list]

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from lib import months
 from recommendations.models import Judgment
 from reporting import services
 from reporting.forms import CommitteeContactForm, CommitteeRangeForm
-from reporting.models import CommitteeReport, range_label, range_months
+from reporting.models import CommitteeReport, range_label
 from reporting.selectors import committee_report_pack_build, scrutiny_pack_build
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_range_labels_read_as_committees_write_them():
         range_label(datetime.date(2009, 4, 1), datetime.date(2010, 3, 1))
         == "April 2009 to March 2010"
     )
-    assert range_months(JULY, SEPTEMBER) == [JULY, AUGUST, SEPTEMBER]
+    assert months.month_range(JULY, SEPTEMBER) == [JULY, AUGUST, SEPTEMBER]
 
 
 def test_the_database_refuses_a_backwards_range_and_a_second_report_of_one(
