@@ -11,6 +11,7 @@ both under a name that changes with anything the report reads (`storage_name`).
 """
 
 import hashlib
+import functools
 import io
 import mimetypes
 from pathlib import Path
@@ -147,21 +148,15 @@ def static_only_fetcher():
 
 
 def print_html(template: str, context: dict) -> str:
-    """A standalone print page for WeasyPrint: `context` plus what every print wrapper
-    reads (its static files through the static-only fetcher's origin)."""
+    """A print page for WeasyPrint: `context` plus what every print wrapper reads. It
+    links no stylesheet: `html_to_pdf` gives them (`print_stylesheets`)."""
     return render_to_string(
-        template,
-        context
-        | {
-            "print": True,
-            "static_base": _STATIC_PREFIX,
-            "generated_at": timezone.localtime(),
-        },
+        template, context | {"print": True, "generated_at": timezone.localtime()}
     )
 
 
 def report_print_html(report: Report) -> str:
-    """The standalone print page: the body partial inside the print wrapper."""
+    """The print page: the body partial inside the print wrapper."""
     return print_html("reporting/report_print.html", body_context(report))
 
 
@@ -209,7 +204,31 @@ def html_to_pdf(html: str) -> bytes:
     document = weasyprint.HTML(
         string=html, base_url=_PRINT_ORIGIN, url_fetcher=static_only_fetcher()
     )
-    return document.write_pdf(pdf_tags=True)
+    return document.write_pdf(stylesheets=print_stylesheets(), pdf_tags=True)
+
+
+# The print pages' stylesheets, in the order a linked page lists them.
+PRINT_STYLESHEETS = ("css/app.css", "css/print.css")
+
+
+@functools.cache
+def print_stylesheets() -> list:
+    """The print stylesheets, parsed once per process and given to every layout.
+
+    Not linked from the page: WeasyPrint catches any exception raised while it fetches a
+    linked stylesheet, the worker's time limit included, and lays the page out unstyled
+    instead of stopping. Read here, before the layout, nothing can be swallowed; parsed
+    once, no PDF pays for it again.
+    """
+    weasyprint, _, _ = _weasyprint()
+    return [
+        weasyprint.CSS(
+            string=Path(finders.find(name)).read_text(encoding="utf-8"),
+            base_url=_STATIC_PREFIX + name,
+            url_fetcher=static_only_fetcher(),
+        )
+        for name in PRINT_STYLESHEETS
+    ]
 
 
 class PdfRenderError(Exception):

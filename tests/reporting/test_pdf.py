@@ -129,6 +129,28 @@ def test_the_pdf_fetches_only_our_static_files(small_plan):
             fetcher.fetch(url)
 
 
+def test_the_layout_is_styled_without_fetching_a_stylesheet(small_plan, monkeypatch):
+    """The print stylesheets are given to WeasyPrint parsed, not fetched during the
+    layout, where WeasyPrint would swallow a worker's time limit raised in the fetch."""
+    rendering.print_stylesheets()  # parsed once per process, before any layout
+    fetched = []
+    real = rendering.static_only_fetcher
+
+    def counting_fetcher():
+        fetcher = real()
+        fetch = fetcher.fetch
+        fetcher.fetch = lambda url, headers=None: fetched.append(url) or fetch(url)
+        return fetcher
+
+    monkeypatch.setattr(rendering, "static_only_fetcher", counting_fetcher)
+    report = period_report_build(plan=small_plan.plan, kind=Kind.SUMMARY, month=AUGUST)
+    pdf = PdfReader(io.BytesIO(rendering.report_pdf(report)))
+    assert not [url for url in fetched if url.endswith(".css")]
+    # A4 landscape comes from print.css's @page: the stylesheet was applied.
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+
+
 def test_user_text_cannot_make_the_pdf_load_anything(small_plan, caplog):
     """Narratives are escaped: an <img> in them is printed as text, never fetched."""
     small_plan.august.overview = '<img src="file:///etc/passwd"> <link href="http://x">'

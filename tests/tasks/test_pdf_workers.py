@@ -140,9 +140,8 @@ def test_a_layout_over_the_time_limit_is_stopped_and_the_user_told(
     client.force_login(viewer)
     # The limits travel with the task's message, from the process that queues it: this
     # one, whose settings were read at start (PDF_RENDER_TIMEOUT), so set them here.
-    # 3 s, not 1: a cold worker's first layout can still be fetching its stylesheet at
-    # 1 s, and WeasyPrint swallows an exception raised there (see the closing note of
-    # issue 18); the layout itself takes far longer than 3 s.
+    # The stylesheets are parsed before the layout (rendering.print_stylesheets), so the
+    # limit can only land in the layout itself, which takes far longer than 3 s.
     monkeypatch.setattr(render_pdf, "soft_time_limit", 3)
     monkeypatch.setattr(render_pdf, "time_limit", 16)
     monkeypatch.setattr(render_pdf, "_exec_options", None)  # Celery's copy of them
