@@ -10,8 +10,8 @@ request. A closed period's PDF is kept in storage and its body HTML in the share
 both under a name that changes with anything the report reads (`storage_name`).
 """
 
-import hashlib
 import functools
+import hashlib
 import io
 import mimetypes
 from pathlib import Path
