@@ -8,8 +8,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from actionplans.signals import period_frozen
 
-        from .receivers import period_pdfs_queue_on_commit
+        from .receivers import period_reports_prepare_on_commit
 
         period_frozen.connect(
-            period_pdfs_queue_on_commit, dispatch_uid="reporting-period-pdfs"
+            period_reports_prepare_on_commit, dispatch_uid="reporting-period-pdfs"
         )

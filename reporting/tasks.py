@@ -1,10 +1,14 @@
-"""Reporting's background work (Celery): laying out PDFs, and tidying old ones away."""
+"""Reporting's background work (Celery): laying out PDFs, counting closed months' figures,
+and tidying old PDFs away."""
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from actionplans.models import ReportingPeriod
+
 from . import pdfs
+from .selectors import dashboard_build
 
 
 @shared_task(
@@ -20,6 +24,16 @@ from . import pdfs
 )
 def render_pdf(self, job_id: str) -> bool:
     return pdfs.pdf_render(job_id, runner=self.request.id or "")
+
+
+@shared_task
+def count_month_figures(period_id: int) -> int:
+    """Count and keep the dashboard's figures of every month up to this one (a month
+    just closed), so that no reader waits for them; how many months it shows."""
+    period = ReportingPeriod.objects.select_related("plan").filter(pk=period_id).first()
+    if period is None:
+        return 0
+    return len(dashboard_build(plan=period.plan, month=period.month).months)
 
 
 @shared_task

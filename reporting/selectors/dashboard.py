@@ -1,7 +1,10 @@
 """Month series (the dashboard, and the scrutiny pack's status-by-month table)."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
 
 from actionplans.models import ActionPlan, ReportingPeriod, StatusOption
 from lib import months
@@ -21,6 +24,7 @@ from .items import (
     _updates_for,
     other_months,
     period_for_plan,
+    plan_rows_stamp,
 )
 from .period import StatusCount, _OneMonthReport, status_counts
 
@@ -101,36 +105,136 @@ def _month_series(
     return series, blocks_by_period
 
 
+# Changed whenever what a month's figures hold changes, so that those cached before are
+# counted again rather than read.
+MONTH_FIGURES_FORMAT = "1"
+# How long a month's figures stay in the shared cache unread. Closed months' keys never
+# go stale (see _figures_key), so this only bounds the space they take.
+MONTH_FIGURES_SECONDS = 30 * 24 * 60 * 60
+
+
+@dataclass
+class _MonthFigures:
+    """What the dashboard shows of one month: its counts, and its units by chief officer
+    and status label (the chosen month's table)."""
+
+    counts: MonthCounts
+    by_chief_officer: list[tuple[Person, dict[str, int]]]
+
+
+def _figures_key(
+    plan: ActionPlan,
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None,
+    *,
+    plan_stamp: str,
+) -> str | None:
+    """The shared cache's key for a closed month's figures; None for an open month.
+
+    A closed month's updates are frozen: only reopening it (and closing it again, at a
+    new `closed_at`) or a recorded amendment (`amended_at`) changes them. What every
+    month reads besides, its items, agreed values, statuses and officers, is in
+    `plan_stamp`. The month before is in the key for the slips counted against it.
+    """
+    if not period.is_closed:
+        return None
+    parts = [
+        MONTH_FIGURES_FORMAT,
+        str(plan.pk),
+        str(period.pk),
+        plan_stamp,
+        *(
+            f"{p.pk}:{p.state}:{p.closed_at}:{p.amended_at}" if p else "-"
+            for p in (period, previous)
+        ),
+    ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+    return f"month-figures:{plan.slug}:{digest}"
+
+
+def _month_figures(
+    plan: ActionPlan, periods: list[ReportingPeriod], shown: list[ReportingPeriod]
+) -> list[_MonthFigures]:
+    """The figures of the `shown` months: closed months' from the shared cache where
+    they are there (one read), the rest counted from the rows (`_month_series`) and
+    closed ones stored for next time. Counted once, a closed month is never counted
+    again until something it counts changes, so the dashboard costs the months it
+    shows, not the updates behind them."""
+    by_month = {p.month: p for p in periods}
+    plan_stamp = plan_rows_stamp(plan=plan)
+    keys = {
+        period.pk: _figures_key(
+            plan,
+            period,
+            by_month.get(months.month_previous(period.month)),
+            plan_stamp=plan_stamp,
+        )
+        for period in shown
+    }
+    cached = cache.get_many([key for key in keys.values() if key])
+    figures = {
+        pk: cached[key] for pk, key in keys.items() if key is not None and key in cached
+    }
+    missing = [period for period in shown if period.pk not in figures]
+    if missing:
+        rows = _plan_rows(plan)
+        series, blocks_by_period = _month_series(rows, missing, plan.slug)
+        counted = {
+            counts.period.pk: _MonthFigures(
+                counts, _by_chief_officer(blocks_by_period[counts.period.pk])
+            )
+            for counts in series
+        }
+        figures |= counted
+        cache.set_many(
+            {keys[pk]: value for pk, value in counted.items() if keys[pk]},
+            timeout=MONTH_FIGURES_SECONDS,
+        )
+    return [figures[period.pk] for period in shown]
+
+
+def _by_chief_officer(
+    blocks: list[ActionBlock],
+) -> list[tuple[Person, dict[str, int]]]:
+    """Each chief officer with their actions' units counted by status label."""
+    officers: dict[int, tuple[Person, dict[str, int]]] = {}
+    for block in blocks:
+        for person in block.action.chief_officers:
+            _, counts = officers.setdefault(person.pk, (person, {}))
+            for unit in block.units_in_plan:
+                counts[unit.status_label] = counts.get(unit.status_label, 0) + 1
+    return list(officers.values())
+
+
 def dashboard_build(
     *, plan: ActionPlan, month: datetime.date | None = None
 ) -> Dashboard:
     """Every month of the plan, and chief officers × statuses for the chosen period."""
-    rows = _plan_rows(plan)
-    period_row = period_for_plan(plan=plan, month=month, periods=rows.periods)
-    shown = [p for p in rows.periods if p.month <= period_row.month]
-    series, blocks_by_period = _month_series(rows, shown, plan.slug)
-    statuses = list(rows.statuses.values())
+    periods = list(plan.periods.order_by("month"))
+    period_row = period_for_plan(plan=plan, month=month, periods=periods)
+    shown = [p for p in periods if p.month <= period_row.month]
+    figures = _month_figures(plan, periods, shown)
+    statuses = list(plan.statuses.order_by("order", "pk"))
     labels = [s.label for s in statuses]
-    current = next(m for m in series if m.period.pk == period_row.pk)
-    if any(c.status is None and c.this_month for c in current.counts):
+    current = figures[-1]
+    if any(c.status is None and c.this_month for c in current.counts.counts):
         labels.append("No status")
-    officers: dict[int, OfficerRow] = {}
-    for block in blocks_by_period[period_row.pk]:
-        for person in block.action.chief_officers:
-            row = officers.setdefault(
-                person.pk, OfficerRow(person, [0] * len(labels), 0)
-            )
-            for unit in block.units_in_plan:
-                row.counts[labels.index(unit.status_label)] += 1
-                row.total += 1
+    officer_rows = [
+        OfficerRow(
+            person,
+            [counts.get(label, 0) for label in labels],
+            sum(counts.values()),
+        )
+        for person, counts in current.by_chief_officer
+    ]
     return Dashboard(
         plan=plan,
         period=_period_ref(period_row),
         statuses=statuses,
         status_labels=labels,
-        months=series,
+        months=[f.counts for f in figures],
         chief_officer_rows=sorted(
-            officers.values(), key=lambda row: row.officer.name.lower()
+            officer_rows, key=lambda row: row.officer.name.lower()
         ),
-        other_months=other_months(rows.periods, shown=period_row.month),
+        other_months=other_months(periods, shown=period_row.month),
     )

@@ -599,13 +599,60 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
     wanted = sorted(
         {m for month in report_months for m in (month, months.month_add(month, -1))}
     )
+    periods = ReportingPeriod.objects.filter(plan=plan, month__in=wanted)
+    return _histories_stamp(
+        plan,
+        [
+            *_plan_histories(plan),
+            ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
+            ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
+            # The earlier updates whose narrative the months' no returns show: a
+            # correction of one is a correction of what these reports say.
+            ProgressUpdate.history.filter(
+                id__in=ProgressUpdate.objects.filter(
+                    period__in=periods, carried_from__isnull=False
+                ).values("carried_from_id")
+            ),
+            # The proof the reports show: the plan's measures (their links are in the
+            # measure's own history), targets and actuals up to the last month, and the
+            # evidence of the months' updates.
+            Measure.history.filter(plan_id=plan.pk),
+            MeasureTarget.history.filter(
+                measure_id__in=Measure.history.filter(plan_id=plan.pk).values("id")
+            ),
+            MeasureValue.history.filter(
+                period_id__in=ReportingPeriod.objects.filter(
+                    plan=plan, month__lte=wanted[-1]
+                ).values("pk")
+            ),
+            Evidence.history.filter(
+                update_id__in=ProgressUpdate.objects.filter(period__in=periods).values(
+                    "pk"
+                )
+            ),
+        ],
+    )
+
+
+def plan_rows_stamp(*, plan: ActionPlan) -> str:
+    """A digest that changes with every write to the rows every month's report reads
+    whatever its month: the plan, its statuses, actions, milestones, recommendations,
+    officers and amendments, but not periods, updates or proof.
+
+    A closed month's updates are frozen until it is reopened, which closes it again at a
+    new `closed_at`, so this stamp with the period's close and amendment times keys what
+    a closed month's report counts (`dashboard`), without a query per month. One query.
+    """
+    return _histories_stamp(plan, _plan_histories(plan))
+
+
+def _plan_histories(plan: ActionPlan) -> list[QuerySet]:
     linked = [
         Action.leads.through.objects.filter(action__plan=plan),
         Action.chief_officers.through.objects.filter(action__plan=plan),
         Milestone.leads.through.objects.filter(milestone__action__plan=plan),
     ]
-    periods = ReportingPeriod.objects.filter(plan=plan, month__in=wanted)
-    histories = [
+    return [
         ActionPlan.history.filter(id=plan.pk),
         StatusOption.history.filter(plan_id=plan.pk),
         Action.history.filter(plan_id=plan.pk),
@@ -617,34 +664,15 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
             | Q(id__in=linked[1].values("officer_id"))
             | Q(id__in=linked[2].values("officer_id"))
         ),
-        ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
-        ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
-        # The earlier updates whose narrative the months' no returns show: a correction
-        # of one is a correction of what these reports say.
-        ProgressUpdate.history.filter(
-            id__in=ProgressUpdate.objects.filter(
-                period__in=periods, carried_from__isnull=False
-            ).values("carried_from_id")
-        ),
         # Every request and decision: a closed month's register, and its values in
         # force, are read from them.
         Amendment.history.filter(plan_id=plan.pk),
-        # The proof the reports show: the plan's measures (their links are in the
-        # measure's own history), targets and actuals up to the last month, and the
-        # evidence of the months' updates.
-        Measure.history.filter(plan_id=plan.pk),
-        MeasureTarget.history.filter(
-            measure_id__in=Measure.history.filter(plan_id=plan.pk).values("id")
-        ),
-        MeasureValue.history.filter(
-            period_id__in=ReportingPeriod.objects.filter(
-                plan=plan, month__lte=wanted[-1]
-            ).values("pk")
-        ),
-        Evidence.history.filter(
-            update_id__in=ProgressUpdate.objects.filter(period__in=periods).values("pk")
-        ),
     ]
+
+
+def _histories_stamp(plan: ActionPlan, histories: list[QuerySet]) -> str:
+    """The digest of the sums and numbers of the history ids of `histories`, in one
+    query."""
     values = {
         f"h{index}": expression
         for index, expression in enumerate(
