@@ -34,6 +34,20 @@ class ForgivingRedisCache(RedisCache):
         except _DOWN as error:
             self._down("set", key, error)
 
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except _DOWN as error:
+            self._down("get_many", list(keys)[:3], error)
+            return {}
+
+    def set_many(self, data, timeout=None, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except _DOWN as error:
+            self._down("set_many", list(data)[:3], error)
+            return list(data)
+
     def add(self, key, value, timeout=None, version=None):
         """True, as if the key were new: a limit counted in the cache lapses while it
         is down rather than refusing everyone."""

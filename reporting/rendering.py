@@ -10,10 +10,12 @@ request. A closed period's PDF is kept in storage and its body HTML in the share
 both under a name that changes with anything the report reads (`storage_name`).
 """
 
+import datetime
 import functools
 import hashlib
 import io
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -39,6 +41,11 @@ from .selectors import (
     PeriodReport,
     ReportFilters,
     ScrutinyPack,
+    SummaryLists,
+    other_months,
+    period_for_plan,
+    period_report_build,
+    report_rows_stamp,
 )
 
 Report = PeriodReport | ScrutinyPack | Dashboard | MeasuresReport
@@ -160,10 +167,20 @@ def report_print_html(report: Report) -> str:
     return print_html("reporting/report_print.html", body_context(report))
 
 
+# How long a closed month's page parts stay in the shared cache unread. Their names never
+# go stale (they hold the rows' stamp), so this only bounds the space they take.
+REPORT_CACHE_SECONDS = 24 * 60 * 60
+
+
 def report_body_cache_key(report: Report, layout: str = Layout.BLOCKS) -> str | None:
     """The shared cache's key for the report's body HTML in one screen layout; None
     while it may change."""
-    name = storage_name(
+    name = _report_name(report)
+    return _body_key(name, layout) if name else None
+
+
+def _report_name(report: Report) -> str | None:
+    return storage_name(
         slug=report.plan.slug,
         kind=report.kind,
         period=report.period,
@@ -173,7 +190,14 @@ def report_body_cache_key(report: Report, layout: str = Layout.BLOCKS) -> str | 
         else report.rows_stamp,
         pack=report if isinstance(report, ScrutinyPack) else None,
     )
-    return f"report-body:{name}:{layout}" if name else None
+
+
+def _body_key(name: str, layout: str) -> str:
+    return f"report-body:{name}:{layout}"
+
+
+def _head_key(name: str) -> str:
+    return f"report-head:{name}"
 
 
 def report_body_html(report: Report, context: dict) -> str:
@@ -191,8 +215,67 @@ def report_body_html(report: Report, context: dict) -> str:
             return mark_safe(cached)  # noqa: S308  # nosec B308 B703
     html = render_to_string(context["body_template"], context)
     if key is not None:
-        cache.set(key, str(html), timeout=24 * 60 * 60)
+        cache.set(key, str(html), timeout=REPORT_CACHE_SECONDS)
     return html
+
+
+def period_report_page(
+    *,
+    plan,
+    kind: str,
+    month: datetime.date | None,
+    filters: ReportFilters,
+    layout: str,
+) -> tuple[PeriodReport, str]:
+    """A period report for its page, and its body HTML.
+
+    A closed month's are made once and then come from the shared cache, both under the
+    name its PDF would have (`storage_name`, holding the rows' stamp): the report without
+    its rows (`_page_head`), since the body already shows them, and the body. So a page
+    read again costs the month, the stamp and two cache reads, not the plan's rows. The
+    links to other months are worked out afresh: closing a later month changes them.
+    Raises ReportError as `period_report_build` does.
+    """
+    periods = list(plan.periods.order_by("month"))
+    period = period_for_plan(plan=plan, month=month, periods=periods)
+    if period.is_closed:
+        name = storage_name(
+            slug=plan.slug,
+            kind=kind,
+            period=period,
+            filters=filters,
+            stamp=report_rows_stamp(plan=plan, report_months=[period.month]),
+        )
+        head_key, body_key = _head_key(name), _body_key(name, layout)
+        found = cache.get_many([head_key, body_key])
+        if head_key in found and body_key in found:
+            head = replace(
+                found[head_key], other_months=other_months(periods, shown=period.month)
+            )
+            # Our own template's output, stored by report_body_html.
+            return head, mark_safe(found[body_key])  # noqa: S308  # nosec B308 B703
+    report = period_report_build(
+        plan=plan, kind=kind, month=period.month, filters=filters
+    )
+    body = report_body_html(report, body_context(report, layout=layout))
+    name = _report_name(report)
+    if name is not None:
+        cache.set(_head_key(name), _page_head(report), timeout=REPORT_CACHE_SECONDS)
+    return report, body
+
+
+def _page_head(report: PeriodReport) -> PeriodReport:
+    """The report less its rows: what the page around a cached body reads (title,
+    period, filters and their choices)."""
+    return replace(
+        report,
+        groups=[],
+        lists=SummaryLists([], [], [], []),
+        counts=[],
+        register=[],
+        measures=[],
+        columns=[],
+    )
 
 
 def html_to_pdf(html: str) -> bytes:

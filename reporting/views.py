@@ -242,18 +242,23 @@ def report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "title": "Chief officer report",
         }
         return render(request, "reporting/chief_officer_choose.html", context)
+    layout = rendering.Layout.BLOCKS
+    if kind != Kind.SUMMARY:
+        layout = rendering.Layout.from_query(request.GET.get("view"))
+    if kind not in Kind.PERIOD_REPORTS:
+        raise Http404("No such report.")
     try:
-        report = _period_report(request, plan, kind)
+        month, filters = _params(request.GET)
+        report, body_html = rendering.period_report_page(
+            plan=plan, kind=kind, month=month, filters=filters, layout=layout
+        )
     except ReportError as error:
         return _bad_request(request, plan, error)
     initial = report.filters.as_params() | {"period": report.period.key}
     query = "?" + urlencode(initial)
-    layout = rendering.Layout.BLOCKS
-    if kind != Kind.SUMMARY:
-        layout = rendering.Layout.from_query(request.GET.get("view"))
     context = rendering.body_context(report, layout=layout)
     context |= {
-        "body_html": rendering.report_body_html(report, context),
+        "body_html": body_html,
         "plan": plan,
         "form": ReportFilterForm(initial=initial, choices=report.choices),
         **_report_links(report, slug=slug, kind=kind, layout=layout),

@@ -39,3 +39,8 @@ def test_a_closed_months_report_is_served_without_the_cache_and_the_outage_logge
         assert "Met in August." in response.content.decode()
     assert "Cache unavailable (get" in caplog.text
     assert "Cache unavailable (set" in caplog.text
+    # The dashboard reads and keeps its months' figures many at a time.
+    dashboard = client.get(reverse("reporting:dashboard", args=[plan.slug]))
+    assert dashboard.status_code == 200
+    assert "Cache unavailable (get_many" in caplog.text
+    assert "Cache unavailable (set_many" in caplog.text

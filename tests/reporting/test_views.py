@@ -5,9 +5,12 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from actionplans.models import ReportingPeriod
 from reporting.models import CommitteeReport
 
 pytestmark = pytest.mark.django_db
@@ -330,6 +333,38 @@ def test_a_closed_months_report_body_is_made_once_and_an_open_months_every_time(
     assert cache.get(rendering.report_body_cache_key(august)) is not None
     september = period_report_build(plan=plan, month=small_plan.september.month)
     assert rendering.report_body_cache_key(september) is None  # open: never cached
+
+
+def test_a_closed_months_page_read_again_reads_no_rows(
+    client, small_plan, viewer, monkeypatch
+):
+    """Read again, a closed month's page comes whole from the shared cache: the report
+    is not built, yet its filters, title and links to other months are as before."""
+    from reporting import rendering
+
+    client.force_login(viewer)
+    url = reverse("reporting:report", args=[small_plan.plan.slug, "chief-officer"])
+    query = {"period": "2009-08", "chief_officer": small_plan.chief2.pk}
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url, query).content.decode()
+
+    def not_again(**kwargs):
+        raise AssertionError("the report was built again")
+
+    monkeypatch.setattr(rendering, "period_report_build", not_again)
+    with CaptureQueriesContext(connection) as read:
+        again = client.get(url, query).content.decode()
+    token = re.compile(r'(value|nonce)="[^"]+"')  # CSRF tokens and nonces differ
+    assert token.sub("", again) == token.sub("", first)
+    assert "Chief Officer (Resources)" in again
+    assert "See the draft for September 2009" in again
+    assert len(read) < len(built) - 8
+    # Closing September changes the link to the latest closed month, not the body.
+    small_plan.september.state = ReportingPeriod.State.CLOSED
+    small_plan.september.save()
+    later = client.get(url, query).content.decode()
+    assert "See September 2009, the latest closed month" in later
+    assert "See September 2009, the latest closed month" not in first
 
 
 def test_pages_are_gzipped_but_downloads_are_sent_as_they_are(
