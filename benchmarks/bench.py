@@ -147,7 +147,7 @@ class Target:
         self.users = {
             role: User.objects.get(username=name) for role, name in usernames.items()
         }
-        self._clients: dict[int, Client] = {}
+        self._clients: dict[int | None, Client] = {}
 
     def client(self, user: AbstractBaseUser) -> Client:
         if user.pk not in self._clients:
@@ -155,6 +155,12 @@ class Target:
             client.force_login(user, backend=BACKEND)
             self._clients[user.pk] = client
         return self._clients[user.pk]
+
+    def anonymous(self) -> Client:
+        """A client with no session, as a member of the public."""
+        if None not in self._clients:
+            self._clients[None] = Client(raise_request_exception=True)
+        return self._clients[None]
 
     def url(self, name: str, *args, query: str = "") -> str:
         try:
@@ -214,6 +220,22 @@ def _page(name: str, role: str, url: Callable[[Target], str]):
     def setup(target: Target):
         client = target.client(target.users[role])
         address = url(target)
+        return (lambda: None), (lambda _: _get(client, address) and None)
+
+    return setup
+
+
+def _public_page(url: Callable[[Target], str]):
+    """A public page of the published plan, read with no sign-in. The month page is
+    cached whole: one read beforehand fills the cache, so the runs (and the query
+    count) are the cache hits that nearly every reader gets."""
+
+    def setup(target: Target):
+        if target.plan.published_at is None:
+            raise Unavailable("the plan is not published (generate it again)")
+        client = target.anonymous()
+        address = url(target)
+        _get(client, address)
         return (lambda: None), (lambda _: _get(client, address) and None)
 
     return setup
@@ -502,6 +524,24 @@ def operations(spreadsheet: Callable[[], bytes]) -> list[Operation]:
                 "update_form",
                 "lead",
                 lambda t: t.url("actionplans:update_form", t.slug, t.busy_action().pk),
+            ),
+            page=True,
+        ),
+        Operation(
+            "public_plan_html",
+            "Public plan page of the published plan (no sign-in)",
+            _public_page(lambda t: t.url("publishing:public_plan", t.slug)),
+            page=True,
+        ),
+        Operation(
+            "public_month_html",
+            "Public page of the latest closed month (no sign-in; cached)",
+            _public_page(
+                lambda t: t.url(
+                    "publishing:public_month",
+                    t.slug,
+                    t.period_key(t.latest_closed),
+                )
             ),
             page=True,
         ),

@@ -4,6 +4,7 @@
 seed and sizes always give the same rows. Running it again on a plan it built before only
 puts the open month back as generated (the load test writes to it) and resets the users'
 passwords; a plan built with other sizes or another seed is deleted and built again.
+Every plan is published (`publishing.services.plan_publish`), for the public pages.
 
 Rows are written with `bulk_create` and simple-history's `bulk_history_create`, so every
 row has its "created" history row, dated when the month it belongs to was closed.
@@ -37,6 +38,7 @@ from actionplans.services import (
 )
 from lib import months
 from organisations.models import Organisation
+from publishing.services import plan_publish
 from recommendations.models import Inspection, Recommendation
 from recommendations.numbering import number_sort_key
 
@@ -445,6 +447,9 @@ def large_plan_generate(
                 names,
             )  # fmt: skip
         _memberships(plan, users, names)
+        if not plan.is_published:
+            # Its public pages are benchmarked too; published as a coordinator would.
+            plan = plan_publish(plan=plan, user=users[names["coordinator"]])
         _reset_open_period(plan, specs, officers, users, names, sizes)
     return GeneratedPlan(
         plan=plan,

@@ -12,7 +12,9 @@ time is up, waiting 1–3 s between pages like a person reading them (locust's u
   approved;
 - board viewers: the progress, summary and chief-officer reports and the dashboard of the
   latest closed month, and now and then a PDF (the closed month's, from storage, or the
-  open month's draft, rendered on request).
+  open month's draft, rendered on request);
+- public readers (a separate run, `public=True`): no sign-in, the published plan's public
+  page and then its latest closed month's (cached whole after the first reader).
 
 It only ever connects to 127.0.0.1 and stops by itself at the deadline or after a fixed
 number of requests.
@@ -221,11 +223,24 @@ def _viewer(user: _User, plan: Plan, username: str) -> None:
             user.think()
 
 
+def _public(user: _User, plan: Plan, username: str) -> None:
+    base = f"/public/{plan.slug}/"
+    while True:
+        user.request("public_plan", "GET", base)
+        user.think()
+        user.request("public_month", "GET", f"{base}{plan.closed_month}/")
+        user.think()
+
+
+_KINDS = {"lead": _lead, "chief": _chief, "viewer": _viewer, "public": _public}
+
+
 def _run_user(kind, port, stats, budget, plan, username, seed) -> None:
     user = _User(port, stats, budget, random.Random(seed))  # noqa: S311
     try:
-        user.login(username, plan.password)
-        {"lead": _lead, "chief": _chief, "viewer": _viewer}[kind](user, plan, username)
+        if kind != "public":
+            user.login(username, plan.password)
+        _KINDS[kind](user, plan, username)
     except StopUser:
         pass
     except Exception as exc:  # noqa: BLE001 - a crashed user is an error, not a stop
@@ -292,9 +307,11 @@ def load_run(
     duration: float = 60,
     workers: int | None = None,
     max_requests: int | None = None,
+    public: bool = False,
     log=print,
 ) -> dict:
-    """Start gunicorn, run the users, stop gunicorn; the figures per page."""
+    """Start gunicorn, run the users, stop gunicorn; the figures per page. With
+    `public`, every user is an anonymous reader of the plan's public pages."""
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     port = free_port()
     log_file = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
@@ -305,7 +322,9 @@ def load_run(
     lead_names, chief_names = list(plan.leads), list(plan.chiefs)
     for index in range(users):
         share = index % 5
-        if share < 3 and lead_names:
+        if public:
+            kinds.append(("public", ""))
+        elif share < 3 and lead_names:
             kinds.append(("lead", lead_names[index % len(lead_names)]))
         elif share == 3 and chief_names:
             kinds.append(("chief", chief_names[index % len(chief_names)]))

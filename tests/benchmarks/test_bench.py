@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test.utils import override_settings
 
 from benchmarks import bench
@@ -32,11 +33,65 @@ def test_bench_writes_json_with_every_operation(tmp_path, settings):
     assert names <= set(results)
     for name in names:
         assert set(results[name]) >= REQUIRED, name
-    for name in ("my_actions", "action_page", "plan_page", "update_save"):
+    for name in (
+        "my_actions",
+        "action_page",
+        "plan_page",
+        "update_save",
+        "public_plan_html",
+        "public_month_html",
+    ):
         assert results[name]["available"], results[name]
         assert results[name]["median_s"] > 0
         assert results[name]["queries"] > 0
     assert results["_meta"]["runs"] == 1
+
+
+def test_public_pages_are_measured_without_a_sign_in(tmp_path):
+    """The public plan and month pages answer 200 to a client with no session; the
+    month page is a cache hit (three queries, `publishing.views.public_month`), and
+    neither count grows with the plan."""
+    output = tmp_path / "bench.json"
+    call_command(
+        "bench",
+        "--runs=2",
+        "--no-load",
+        f"--sizes={TINY}",
+        "--slug=bench-public",
+        "--only",
+        "public_plan_html",
+        "public_month_html",
+        f"--json={output}",
+    )
+    results = json.loads(output.read_text())
+    for name in ("public_plan_html", "public_month_html"):
+        assert results[name]["available"], results[name]
+        assert results[name]["runs"] == 2
+        assert results[name]["queries"] == results[name]["queries_small_plan"]
+    assert results["public_month_html"]["queries"] <= 3
+
+
+def test_public_load_test_is_reported_apart(tmp_path, capsys):
+    """On SQLite both load tests say why they did not run, each under its own key."""
+    if connection.vendor != "sqlite":
+        # gunicorn would serve DATABASE_URL's database, not the test database.
+        pytest.skip("the load tests run against a real database, not the tests'")
+    output = tmp_path / "bench.json"
+    call_command(
+        "bench",
+        "--runs=1",
+        f"--sizes={TINY}",
+        "--slug=bench-public-load",
+        "--only",
+        "load",
+        "--public-users=2",
+        "--duration=1",
+        f"--json={output}",
+    )
+    results = json.loads(output.read_text())
+    assert set(results) == {"load", "load_public", "_meta"}
+    assert "PostgreSQL" in results["load_public"]["note"]
+    assert "Public load test: not available" in capsys.readouterr().out
 
 
 def test_only_runs_the_named_operations(tmp_path, capsys):

@@ -81,6 +81,18 @@ def test_running_again_changes_nothing_and_resets_the_open_month():
     assert second.counts == first.counts
 
 
+def test_the_plan_is_published_by_its_coordinator_once():
+    """Its public pages are benchmarked; running again keeps the first publication."""
+    first = large_plan_generate(slug="gen-public", sizes=SMALL)
+    assert first.plan.published_at is not None
+    assert first.plan.published_by.username == first.usernames["coordinator"]
+
+    second = large_plan_generate(slug="gen-public", sizes=SMALL)
+
+    second.plan.refresh_from_db()
+    assert second.plan.published_at == first.plan.published_at
+
+
 def test_other_sizes_rebuild_the_plan():
     large_plan_generate(slug="gen-resize", sizes=SMALL)
     bigger = Sizes(recommendations=4, actions=20, milestones=50, officers=12, months=5)

@@ -1,10 +1,12 @@
 """The benchmark: the real workload on a large generated plan, as one table.
 
     python manage.py bench [--runs 5] [--json FILE] [--only NAME ...] [--no-load]
+        [--scaling [--scaling-sizes a50m36,a200m36,...]] [--public-users 200]
 
 It (re)generates the large plan (idempotent), times every page and operation in-process,
-then runs the load test against gunicorn on 127.0.0.1 unless --no-load. See README.md,
-"Benchmarks".
+with --scaling the pages and the import again on plans of several sizes, then runs the
+load test against gunicorn on 127.0.0.1 (signed-in users, then anonymous readers of the
+public pages) unless --no-load. See README.md, "Benchmarks".
 """
 
 import json
@@ -19,7 +21,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from actionplans.models import Action, Officer
-from benchmarks import bench
+from benchmarks import bench, scaling
 from benchmarks.generator import PASSWORD, Sizes, large_plan_generate
 from benchmarks.loadtest import Plan, load_run
 from benchmarks.spreadsheet import spreadsheet_xlsx
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             "--load", action=__import__("argparse").BooleanOptionalAction, default=True
         )
         parser.add_argument("--users", type=int, default=50)
+        parser.add_argument(
+            "--public-users",
+            type=int,
+            default=200,
+            help="Anonymous readers of the public pages after the load test (0: none).",
+        )
         parser.add_argument("--duration", type=float, default=60)
         parser.add_argument("--workers", type=int, help="gunicorn workers (2×CPUs+1).")
         parser.add_argument("--slug", default="bench-large")
@@ -49,6 +57,17 @@ class Command(BaseCommand):
             "--sizes",
             default="",
             help="Plan sizes, e.g. actions=10,milestones=30,months=4 (tests use it).",
+        )
+        parser.add_argument(
+            "--scaling",
+            action="store_true",
+            help="Also measure the pages and the import on plans of several sizes.",
+        )
+        parser.add_argument(
+            "--scaling-sizes",
+            default=scaling.DEFAULT_SIZES,
+            help="Sizes for --scaling: a<actions>m<closed months>[p<plans>] or "
+            f"plans<N>, comma-separated (default {scaling.DEFAULT_SIZES}).",
         )
         parser.add_argument(
             "--no-generate",
@@ -68,6 +87,10 @@ class Command(BaseCommand):
 
     def _handle(self, options):
         sizes = _sizes(options["sizes"])
+        try:
+            scaling_sizes = scaling.sizes_parse(options["scaling_sizes"])
+        except ValueError as exc:
+            raise CommandError(f"--scaling-sizes: {exc}.") from exc
         log = self.stderr.write
         started = time.perf_counter()
         if not options["no_generate"]:
@@ -97,7 +120,7 @@ class Command(BaseCommand):
 
         operations = bench.operations(spreadsheet)
         only = set(options["only"])
-        unknown = only - {op.name for op in operations} - {"load"}
+        unknown = only - {op.name for op in operations} - {"load", "scaling"}
         if unknown:
             raise CommandError(f"--only: no operation {', '.join(sorted(unknown))}.")
         results: dict[str, dict] = {}
@@ -119,10 +142,24 @@ class Command(BaseCommand):
                         operation, small_target
                     )
                 results[operation.name] = data
+            if options["scaling"] and (not only or only - {"load"}):
+                results["scaling"] = scaling.scaling_run(
+                    sizes=scaling_sizes,
+                    seed=options["seed"],
+                    runs=options["runs"],
+                    only=only - {"scaling", "load"},
+                    log=log,
+                )
         _floor_ratio(results)
         if options["load"] and (not only or "load" in only):
             log(f"Load test: {options['users']} users for {options['duration']} s ...")
             results.update(_load(options, target, usernames))
+            if options["public_users"] > 0:
+                log(
+                    f"Public load test: {options['public_users']} anonymous readers "
+                    f"for {options['duration']} s ..."
+                )
+                results.update(_load(options, target, usernames, public=True))
         meta = {
             "database": connection.vendor,
             "plan": options["slug"],
@@ -155,10 +192,13 @@ def _floor_ratio(results: dict) -> None:
         results["progress_html"]["vs_floor"] = round(full / floor, 2)
 
 
-def _load(options, target: bench.Target, usernames) -> dict:
+def _load(options, target: bench.Target, usernames, *, public: bool = False) -> dict:
+    """The load test's figures: `load:<page>` and the totals as `load`, or with `public`
+    the anonymous readers' as `load_public:<page>` and `load_public`."""
+    key = "load_public" if public else "load"
     if connection.vendor == "sqlite":
         return {
-            "load": {
+            key: {
                 "available": False,
                 "median_s": None,
                 "max_s": None,
@@ -206,14 +246,15 @@ def _load(options, target: bench.Target, usernames) -> dict:
     connection.close()
     figures = load_run(
         plan=load_plan,
-        users=options["users"],
+        users=options["public_users" if public else "users"],
         duration=options["duration"],
         workers=options["workers"],
+        public=public,
     )
     results = {}
     for page, values in figures.pop("pages").items():
-        results[f"load:{page}"] = values | {"queries": None}
-    results["load"] = {
+        results[f"{key}:{page}"] = values | {"queries": None}
+    results[key] = {
         "median_s": None,
         "max_s": None,
         "queries": None,
@@ -234,13 +275,19 @@ def _table(results: dict, meta: dict) -> str:
     lines = [
         f"Benchmark on {meta['database']}, plan {meta['plan']} (seed {meta['seed']}), "
         f"{meta['runs']} runs per operation, {meta['seconds']} s in all.",
-        "",
-        f"{'operation':<30}{'median s':>10}{'max s':>10}{'queries':>9}"
-        f"{'small':>7}{'peak MB':>9}{'pages':>7}{'s/page':>8}  note",
     ]
-    for name, data in results.items():
-        if name.startswith("load"):
-            continue
+    measured = {
+        name: data
+        for name, data in results.items()
+        if not name.startswith("load") and name != "scaling"
+    }
+    if measured:
+        lines += [
+            "",
+            f"{'operation':<30}{'median s':>10}{'max s':>10}{'queries':>9}"
+            f"{'small':>7}{'peak MB':>9}{'pages':>7}{'s/page':>8}  note",
+        ]
+    for name, data in measured.items():
         note = data.get("note", "")
         if "vs_floor" in data:
             note = f"{data['vs_floor']}× the template-only floor " + note
@@ -253,28 +300,39 @@ def _table(results: dict, meta: dict) -> str:
             f"{_fmt(data.get('peak_mb'), 1):>9}{_fmt(data.get('pages')):>7}"
             f"{_fmt(data.get('s_per_page')):>8}  {note}".rstrip()
         )
-    load = results.get("load")
-    if load:
-        lines.append("")
-        if not load.get("available", True):
-            lines.append(f"load test: {load['note']}")
-        else:
-            lines.append(
-                f"Load test: {load['users']} users, {load['duration_s']} s, "
-                f"gunicorn {load['workers']} sync workers: {load['requests']} requests, "
-                f"{load['rps']} req/s, {load['errors']} errors, "
-                f"{load['conflicts']} edit conflicts (409)"
-            )
-            lines.append(
-                f"{'page':<30}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-                f"{'errors':>8}"
-            )
-            for name, data in results.items():
-                if name.startswith("load:"):
-                    lines.append(
-                        f"{name[5:]:<30}{data['requests']:>9}{data['p50_ms']:>9}"
-                        f"{data['p95_ms']:>9}{data['p99_ms']:>9}{data['errors']:>8}"
-                    )
-            for sample in load.get("error_samples", []):
-                lines.append(f"  error: {sample}")
+    for key, title in [("load", "Load test"), ("load_public", "Public load test")]:
+        lines.extend(_load_table(results, key, title))
+    if "scaling" in results:
+        lines.extend(["", scaling.scaling_table(results["scaling"]).rstrip("\n")])
     return "\n".join(lines) + "\n"
+
+
+def _load_table(results: dict, key: str, title: str) -> list[str]:
+    load = results.get(key)
+    if not load:
+        return []
+    if not load.get("available", True):
+        return ["", f"{title}: {load['note']}"]
+    users = "anonymous readers" if key == "load_public" else "users"
+    lines = [
+        "",
+        f"{title}: {load['users']} {users}, {load['duration_s']} s, "
+        f"gunicorn {load['workers']} sync workers: {load['requests']} requests, "
+        f"{load['rps']} req/s, {load['errors']} errors"
+        + (
+            ""
+            if key == "load_public"
+            else f", {load['conflicts']} edit conflicts (409)"
+        ),
+        f"{'page':<30}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}",
+    ]
+    for name, data in results.items():
+        if name.startswith(f"{key}:"):
+            lines.append(
+                f"{name.removeprefix(key + ':'):<30}{data['requests']:>9}"
+                f"{data['p50_ms']:>9}{data['p95_ms']:>9}{data['p99_ms']:>9}"
+                f"{data['errors']:>8}"
+            )
+    lines.extend(f"  error: {sample}" for sample in load.get("error_samples", []))
+    return lines
