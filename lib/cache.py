@@ -48,6 +48,13 @@ class ForgivingRedisCache(RedisCache):
             self._down("set_many", list(data)[:3], error)
             return list(data)
 
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except _DOWN as error:
+            self._down("delete_many", list(keys)[:3], error)
+            return None
+
     def add(self, key, value, timeout=None, version=None):
         """True, as if the key were new: a limit counted in the cache lapses while it
         is down rather than refusing everyone."""

@@ -7,12 +7,26 @@ cached public page and PDF (`selectors.public_month_key`).
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from actionplans.models import Action, ActionPlan, Milestone
 from actionplans.permissions import user_is_coordinator
+from lib import months
+
+from .selectors import public_recent_key
+
+
+def recent_public_pages_forget(plan: ActionPlan) -> None:
+    """Once this transaction commits, stop serving the plan's public month pages as they
+    were last served: the next reader gets them as they are now."""
+    keys = [
+        public_recent_key(slug=plan.slug, month_key=months.month_key(month))
+        for month in plan.periods.values_list("month", flat=True)
+    ]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _check_coordinator(plan: ActionPlan, user) -> None:
@@ -45,6 +59,7 @@ def plan_unpublish(*, plan: ActionPlan, user) -> ActionPlan:
     plan.published_at = None
     plan.published_by = None
     plan.save(update_fields=["published_at", "published_by", "updated_at"])
+    recent_public_pages_forget(plan)
     return plan
 
 
@@ -102,4 +117,5 @@ def publication_settings_save(
         for name, value in shown.items():
             setattr(plan, name, value)
         plan.save(update_fields=[*shown, "updated_at"])
+    recent_public_pages_forget(plan)
     return plan
