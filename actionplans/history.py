@@ -298,9 +298,13 @@ def _history_entries(
 
 
 def action_history_entries(
-    *, action: Action, periods: list[ReportingPeriod] | None = None
+    *,
+    action: Action,
+    periods: list[ReportingPeriod] | None = None,
+    since: datetime.date | None = None,
 ) -> list[HistoryEntry]:
-    """Who changed what and when, for the action, its milestones and their updates.
+    """Who changed what and when, for the action, its milestones and their updates
+    (those of the months from `since`, all when None).
 
     Newest first; a fixed number of queries however long the history. `periods`: the
     plan's months, where the caller has them.
@@ -319,12 +323,16 @@ def action_history_entries(
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    update_rows = list(
-        ProgressUpdate.history.filter(
-            Q(action_id=action.pk) | Q(milestone_id__in=list(milestones))
+    update_rows = ProgressUpdate.history.filter(
+        Q(action_id=action.pk) | Q(milestone_id__in=list(milestones))
+    )
+    if since is not None:
+        # Each update's rows whole (its changes are told row against row).
+        update_rows = update_rows.filter(
+            period_id__in=[p.pk for p in periods if p.month >= since]
         )
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
+    update_rows = list(
+        update_rows.select_related("history_user").order_by("history_date", "history_id")
     )
     action_links = _links(Action, Q(history__id=action.pk))
     milestone_links = _links(Milestone, Q(history__action_id=action.pk))
@@ -488,10 +496,17 @@ class ActionHistory:
     since_last_month: MonthComparison | None
 
 
-def action_change_history(*, action: Action) -> ActionHistory:
-    """Both readings for the action page, from one load of the plan's months."""
-    periods = list(action.plan.periods.all())
+def action_change_history(
+    *,
+    action: Action,
+    periods: list[ReportingPeriod] | None = None,
+    since: datetime.date | None = None,
+) -> ActionHistory:
+    """Both readings for the action page, from one load of the plan's months; the
+    updates' changes of the months from `since` (all when None)."""
+    if periods is None:
+        periods = list(action.plan.periods.all())
     return ActionHistory(
-        entries=action_history_entries(action=action, periods=periods),
+        entries=action_history_entries(action=action, periods=periods, since=since),
         since_last_month=action_since_last_month(action=action, periods=periods),
     )

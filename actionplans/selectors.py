@@ -173,13 +173,47 @@ def action_revisions(*, action: Action) -> ActionRevisions:
     )
 
 
-def action_updates_by_period(*, action: Action) -> list[dict]:
-    """Per period, newest first: the action's update and its milestones' updates."""
+# The action page shows the plan's latest this many months unless asked for all: a plan
+# in its fourth year would otherwise print every month of its history on every visit.
+ACTION_PAGE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """The months a page shows of the plan's: from `since` (None: all of them)."""
+
+    since: datetime.date | None
+    shown: int
+    total: int
+    size: int  # how many a partial window shows
+
+    @property
+    def is_partial(self) -> bool:
+        return self.shown < self.total
+
+
+def month_window(
+    *, periods: list[ReportingPeriod], show_all: bool, size: int = ACTION_PAGE_MONTHS
+) -> MonthWindow:
+    """The latest `size` of the plan's months (all of them when `show_all`)."""
+    latest_first = sorted((p.month for p in periods), reverse=True)
+    if show_all or len(latest_first) <= size:
+        return MonthWindow(None, len(latest_first), len(latest_first), size)
+    return MonthWindow(latest_first[size - 1], size, len(latest_first), size)
+
+
+def action_updates_by_period(
+    *, action: Action, since: datetime.date | None = None
+) -> list[dict]:
+    """Per period, newest first: the action's update and its milestones' updates, of
+    the months from `since` (all when None)."""
     updates = (
         ProgressUpdate.objects.for_action(action)
         .select_related("period", "status", "milestone", "carried_from__period")
         .order_by("-period__month", "milestone__order")
     )
+    if since is not None:
+        updates = updates.filter(period__month__gte=since)
     rows: dict[int, dict] = {}
     for update in updates:
         row = rows.setdefault(
@@ -917,14 +951,14 @@ class TimelineRow:
 
 
 def action_timeline(
-    *, action: Action
+    *, action: Action, since: datetime.date | None = None
 ) -> tuple[list[ReportingPeriod], list[TimelineRow]]:
-    """Status and direction per closed month, for the action and each milestone."""
-    periods = list(
-        ReportingPeriod.objects.filter(plan_id=action.plan_id)
-        .closed()
-        .order_by("month")
-    )
+    """Status and direction per closed month from `since` (all when None), for the
+    action and each milestone."""
+    periods = ReportingPeriod.objects.filter(plan_id=action.plan_id).closed()
+    if since is not None:
+        periods = periods.filter(month__gte=since)
+    periods = list(periods.order_by("month"))
     updates = {
         (u.period_id, u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period__in=periods)

@@ -50,6 +50,7 @@ from .selectors import (
     action_updates_by_period,
     item_key,
     lead_tasks,
+    month_window,
     my_actions,
     period_returns,
     period_returns_by_lead,
@@ -109,7 +110,11 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = _action_for_user(request, slug, pk)
-    periods, timeline = action_timeline(action=action)
+    plan_months = list(action.plan.periods.all())
+    window = month_window(
+        periods=plan_months, show_all=request.GET.get("months") == "all"
+    )
+    periods, timeline = action_timeline(action=action, since=window.since)
     access = action_access(request.user, action)
     current = action.plan.current_period()
     context = {
@@ -117,10 +122,13 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "action": action,
         "current_period": current,
         "whys": status_whys(action=action, period=current) if current else [],
-        "periods": action_updates_by_period(action=action),
+        "window": window,
+        "periods": action_updates_by_period(action=action, since=window.since),
         "timeline_periods": periods,
         "timeline": timeline,
-        "history": action_change_history(action=action),
+        "history": action_change_history(
+            action=action, periods=plan_months, since=window.since
+        ),
         "revisions": action_revisions(action=action),
         "access": access,
         "open_period": action.plan.open_period(),
