@@ -24,10 +24,12 @@ The rules (see DOMAIN.md):
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
+from django.db import connection
 from django.db.models import BigIntegerField, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -596,42 +598,42 @@ def report_rows_stamp(*, plan: ActionPlan, report_months: list[datetime.date]) -
     One query. Take it before reading the rows: a write landing in between then changes
     the stamp rather than hiding under it.
     """
-    wanted = sorted(
-        {m for month in report_months for m in (month, months.month_add(month, -1))}
+    wanted = tuple(
+        sorted(
+            {m for month in report_months for m in (month, months.month_add(month, -1))}
+        )
     )
+    return _stamp(plan, wanted)
+
+
+def _month_histories(plan: ActionPlan, wanted: tuple[datetime.date, ...]) -> list:
     periods = ReportingPeriod.objects.filter(plan=plan, month__in=wanted)
-    return _histories_stamp(
-        plan,
-        [
-            *_plan_histories(plan),
-            ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
-            ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
-            # The earlier updates whose narrative the months' no returns show: a
-            # correction of one is a correction of what these reports say.
-            ProgressUpdate.history.filter(
-                id__in=ProgressUpdate.objects.filter(
-                    period__in=periods, carried_from__isnull=False
-                ).values("carried_from_id")
-            ),
-            # The proof the reports show: the plan's measures (their links are in the
-            # measure's own history), targets and actuals up to the last month, and the
-            # evidence of the months' updates.
-            Measure.history.filter(plan_id=plan.pk),
-            MeasureTarget.history.filter(
-                measure_id__in=Measure.history.filter(plan_id=plan.pk).values("id")
-            ),
-            MeasureValue.history.filter(
-                period_id__in=ReportingPeriod.objects.filter(
-                    plan=plan, month__lte=wanted[-1]
-                ).values("pk")
-            ),
-            Evidence.history.filter(
-                update_id__in=ProgressUpdate.objects.filter(period__in=periods).values(
-                    "pk"
-                )
-            ),
-        ],
-    )
+    return [
+        ReportingPeriod.history.filter(plan_id=plan.pk, month__in=wanted),
+        ProgressUpdate.history.filter(period_id__in=periods.values("pk")),
+        # The earlier updates whose narrative the months' no returns show: a
+        # correction of one is a correction of what these reports say.
+        ProgressUpdate.history.filter(
+            id__in=ProgressUpdate.objects.filter(
+                period__in=periods, carried_from__isnull=False
+            ).values("carried_from_id")
+        ),
+        # The proof the reports show: the plan's measures (their links are in the
+        # measure's own history), targets and actuals up to the last month, and the
+        # evidence of the months' updates.
+        Measure.history.filter(plan_id=plan.pk),
+        MeasureTarget.history.filter(
+            measure_id__in=Measure.history.filter(plan_id=plan.pk).values("id")
+        ),
+        MeasureValue.history.filter(
+            period_id__in=ReportingPeriod.objects.filter(
+                plan=plan, month__lte=wanted[-1]
+            ).values("pk")
+        ),
+        Evidence.history.filter(
+            update_id__in=ProgressUpdate.objects.filter(period__in=periods).values("pk")
+        ),
+    ]
 
 
 def plan_rows_stamp(*, plan: ActionPlan) -> str:
@@ -643,7 +645,7 @@ def plan_rows_stamp(*, plan: ActionPlan) -> str:
     new `closed_at`, so this stamp with the period's close and amendment times keys what
     a closed month's report counts (`dashboard`), without a query per month. One query.
     """
-    return _histories_stamp(plan, _plan_histories(plan))
+    return _stamp(plan, None)
 
 
 def _plan_histories(plan: ActionPlan) -> list[QuerySet]:
@@ -670,19 +672,38 @@ def _plan_histories(plan: ActionPlan) -> list[QuerySet]:
     ]
 
 
-def _histories_stamp(plan: ActionPlan, histories: list[QuerySet]) -> str:
-    """The digest of the sums and numbers of the history ids of `histories`, in one
-    query."""
+def _stamp(plan: ActionPlan, wanted: tuple[datetime.date, ...] | None) -> str:
+    """The digest of the sums and numbers of the history ids of the plan's rows, and of
+    the `wanted` months' when given: one query."""
+    sql, params = _stamp_sql(plan.pk, plan.inspection_id, wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone() or ()  # () once the plan is deleted
+    # PostgreSQL's SUM of bigints is a numeric: the same number whatever its type.
+    values = tuple(None if value is None else int(value) for value in row)
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1024)
+def _stamp_sql(
+    plan_pk: int, inspection_id: int, wanted: tuple[datetime.date, ...] | None
+) -> tuple[str, tuple]:
+    """The stamp's SQL and parameters, compiled once per plan and months: they depend on
+    nothing else, and compiling its fifteen subqueries costs more than running them."""
+    plan = ActionPlan(pk=plan_pk, inspection_id=inspection_id)
+    histories = _plan_histories(plan)
+    if wanted is not None:
+        histories += _month_histories(plan, wanted)
     values = {
         f"h{index}": expression
         for index, expression in enumerate(
             e for rows in histories for e in _history_sum_and_count(rows)
         )
     }
-    row = (
-        ActionPlan.objects.filter(pk=plan.pk).annotate(**values).values_list(*values)
-    ).first()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    query = (
+        ActionPlan.objects.filter(pk=plan_pk).annotate(**values).values_list(*values)
+    )
+    return query.query.sql_with_params()
 
 
 def _period_ref(period: ReportingPeriod) -> PeriodRef:
