@@ -16,6 +16,7 @@ from .models import (
     ItemRecord,
     Milestone,
     Officer,
+    PlanMembership,
     ProgressUpdate,
     ReportingPeriod,
     StatusOption,
@@ -43,18 +44,16 @@ def plans_for_user(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
     plans = ActionPlan.objects.select_related("inspection")
     if user.is_superuser:
         return plans
-    visible = Q(memberships__user=user)
+    # Semi-joins, not joins: no DISTINCT over every column to undo the rows a join
+    # over memberships and the actions' officers would multiply.
+    visible = Q(pk__in=PlanMembership.objects.filter(user=user).values("plan_id"))
     officer = Officer.objects.for_user(user)
     if officer is None:
-        return plans.filter(visible).distinct()
-    visible |= (
-        Q(actions__leads=officer)
-        | Q(actions__chief_officers=officer)
-        | Q(actions__milestones__leads=officer)
-    )
+        return plans.filter(visible)
+    visible |= Q(pk__in=Action.objects.for_officer(officer).values("plan_id"))
     # An officer is of one council: nothing linked to another council's plan (by a
     # mistaken import or membership) opens that plan to them.
-    return plans.filter(visible).in_organisation(officer.organisation_id).distinct()
+    return plans.filter(visible).in_organisation(officer.organisation_id)
 
 
 def plan_actions(*, plan: ActionPlan, period: ReportingPeriod | None) -> list[Action]:

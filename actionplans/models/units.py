@@ -154,15 +154,17 @@ class ActionQuerySet(DatedUnitQuerySet):
     def for_officer(self, officer: "Officer") -> "ActionQuerySet":
         """The actions an officer leads, leads a milestone of, or is accountable for,
         in the officer's own council only."""
-        return (
-            self.filter(
-                Q(leads=officer)
-                | Q(chief_officers=officer)
-                | Q(milestones__leads=officer)
-            )
-            .filter(plan__inspection__organisation_id=officer.organisation_id)
-            .distinct()
-        )
+        # Three semi-joins rather than one OR over three joined relations: that
+        # multiplied an action's rows by its milestones and officers, then needed
+        # DISTINCT over every column to undo it.
+        led = Action.leads.through.objects.filter(officer=officer)
+        accountable = Action.chief_officers.through.objects.filter(officer=officer)
+        milestones_led = Milestone.leads.through.objects.filter(officer=officer)
+        return self.filter(
+            Q(pk__in=led.values("action_id"))
+            | Q(pk__in=accountable.values("action_id"))
+            | Q(pk__in=milestones_led.values("milestone__action_id"))
+        ).filter(plan__inspection__organisation_id=officer.organisation_id)
 
 
 class Action(DatedUnit, models.Model):
