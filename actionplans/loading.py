@@ -9,7 +9,7 @@ same document twice changes nothing and writes no history.
 
 import datetime
 import decimal
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ from django.db import models, transaction
 from lib import months
 from organisations.models import Organisation
 from recommendations.models import Inspection, Judgment, Recommendation, Theme
+from recommendations.numbering import number_sort_key
 
 from .models import (
     Action,
@@ -35,6 +36,24 @@ from .models import (
 )
 from .rules import status_worst
 from .services import status_scheme_install_default
+
+# The models whose new rows under a parent this load created are held and then written
+# in bulk (`flush`), parents first: a milestone needs its action's key, an update its
+# milestone's.
+_BULK_MODELS = (Recommendation, Action, Milestone, ProgressUpdate)
+# Those whose save() fills the sort key from the number, which bulk_create does not call.
+_SORTED_BY_NUMBER = (Recommendation, Action)
+_BATCH_SIZE = 500
+# Stored rows read once per plan (updates once per month) instead of once per row: the
+# lookups by which the loader finds a row of the model.
+_INDEXED: dict[type, tuple[tuple[str, ...], ...]] = {
+    Recommendation: (("inspection", "number"),),
+    Action: (("plan", "number"),),
+    Milestone: (("action", "label"),),
+    ProgressUpdate: (("period", "action"), ("period", "milestone")),
+}
+# The path from an item to its plan, to read an item relation's links once per plan.
+_PLAN_PATH = {Action: "plan", Milestone: "action__plan"}
 
 _DIRECTION_PRECEDENCE = [
     ProgressUpdate.Direction.DETERIORATING,
@@ -67,21 +86,44 @@ class LoadReport:
 
 
 class PlanLoader:
-    """Brings the database in line with one plan document, recording who did it."""
+    """Brings the database in line with one plan document, recording who did it.
+
+    A row under a parent this load created cannot exist yet, so it is neither looked
+    for nor saved on its own: it is validated as it is read and held, with its
+    many-to-many links, until `flush` writes all the held rows in bulk, a few queries
+    per model however many rows there are (a large import's main saving). Each still
+    gets exactly one history row, carrying the loading user, as a save would give it.
+    """
+
+    # False for a load that is rolled back (an import's preview): the held rows' history
+    # would go with it, unread, and is a good part of their writing.
+    held_history = True
 
     def __init__(
         self, *, user: AbstractBaseUser | None = None, report: LoadReport | None = None
     ):
         self.user = user
         self.report = report or LoadReport()
-        # Rows this load created: nothing can hang under them yet, so their children are
-        # created without first looking for them (a large import's main saving).
+        # Rows this load created and saved: nothing can hang under them yet, so their
+        # children are created without first looking for them.
         self._created: set[tuple[type, int]] = set()
+        # Rows created but not yet written (by model, in order), and their links.
+        self._held: dict[type, list[models.Model]] = {m: [] for m in _BULK_MODELS}
+        self._held_ids: set[int] = set()
+        self._held_links: list[tuple[models.Model, str, list[models.Model]]] = []
+        # Stored rows by (model, scope), then by lookup key (`find`); stored links by
+        # (model, relation, plan), then by row key (`current_links`).
+        self._indexes: dict[tuple[type, Any], dict[tuple, models.Model]] = {}
+        self._links: dict[tuple[type, str, int], dict[int, set[int]]] = {}
+
+    def is_new(self, obj: models.Model) -> bool:
+        """True for a row this load created, written yet or held."""
+        return id(obj) in self._held_ids or (type(obj), obj.pk) in self._created
 
     def under_new_parent(self, lookup: dict[str, Any]) -> bool:
         """True when the lookup names a row created by this load, so no match can exist."""
         return any(
-            isinstance(value, models.Model) and (type(value), value.pk) in self._created
+            isinstance(value, models.Model) and self.is_new(value)
             for value in lookup.values()
         )
 
@@ -93,13 +135,64 @@ class PlanLoader:
         values: dict[str, Any],
     ):
         """Create the row, or update it only where a value differs."""
-        if self.under_new_parent(lookup):
-            obj = None
-        else:
-            obj = model.objects.filter(**lookup).first()
+        obj = None if self.under_new_parent(lookup) else self.find(model, lookup)
         obj, changed = self.write_row(model, obj, lookup=lookup, values=values)
+        if changed is None and obj.pk is not None:
+            self._remember(model, lookup, obj)
         self.report.record(obj, changed)
         return obj
+
+    def find(self, model: type[models.Model], lookup: dict[str, Any]):
+        """The stored row the lookup names, or None. A plan's recommendations, actions
+        and milestones are read once, its updates once per month, not once per row; the
+        row found holds the lookup's rows (its action, its period) as its relations."""
+        fields, scope = _index_of(model, lookup)
+        if fields is None:
+            return model.objects.filter(**lookup).first()
+        index = self._indexes.get((model, scope))
+        if index is None:
+            index = self._indexes[(model, scope)] = {}
+            # In the model's order, so that each key keeps the row .first() would give.
+            for row in _scope_rows(model, lookup):
+                for names in _INDEXED[model]:
+                    index.setdefault(_row_key(row, names), row)
+        found = index.get(_lookup_key(lookup, fields))
+        if found is not None:
+            for name, value in lookup.items():
+                if isinstance(value, models.Model):
+                    setattr(found, name, value)
+        return found
+
+    def _remember(
+        self, model: type[models.Model], lookup: dict[str, Any], obj: models.Model
+    ) -> None:
+        """A row this load saved, for `find` to find it again."""
+        fields, scope = _index_of(model, lookup)
+        index = self._indexes.get((model, scope)) if fields is not None else None
+        if index is not None:
+            index[_lookup_key(lookup, fields)] = obj
+
+    def current_links(self, instance: models.Model, name: str) -> set[int]:
+        """The keys of the rows a stored row links to by `name`: for an action or a
+        milestone read once per relation and plan, not once per row."""
+        key = _links_key(instance, name)
+        if key is None:
+            return set(getattr(instance, name).values_list("pk", flat=True))
+        if key not in self._links:
+            path, plan_id = _PLAN_PATH[type(instance)], key[2]
+            relation = instance._meta.get_field(name)
+            source, target = (
+                relation.m2m_field_name(),
+                relation.m2m_reverse_field_name(),
+            )
+            pairs = relation.remote_field.through.objects.filter(
+                **{f"{source}__{path}_id": plan_id}
+            ).values_list(f"{source}_id", f"{target}_id")
+            links: dict[int, set[int]] = defaultdict(set)
+            for row_id, target_id in pairs:
+                links[row_id].add(target_id)
+            self._links[key] = links
+        return set(self._links[key].get(instance.pk, ()))
 
     def write_row(
         self,
@@ -110,11 +203,14 @@ class PlanLoader:
         values: dict[str, Any],
     ) -> tuple[Any, list[str] | None]:
         """Create the row (`obj` None) or update the row found where a value differs,
-        without recording it: (the row, the changed field names or None when created)."""
+        without recording it: (the row, the changed field names or None when created).
+        A new row under a new parent is held for `flush`."""
         if obj is None:
             obj = model(**lookup, **values)
-            self.save_row(obj)
-            self._created.add((model, obj.pk))
+            hold = model in _BULK_MODELS and self.under_new_parent(lookup)
+            self.save_row(obj, hold=hold)
+            if not hold:
+                self._created.add((model, obj.pk))
             return obj, None
         changed = [
             name for name, value in values.items() if getattr(obj, name) != value
@@ -125,24 +221,100 @@ class PlanLoader:
             self.save_row(obj)
         return obj, changed
 
-    def set_if_changed(self, manager, objects: Iterable[models.Model]) -> None:
-        """Set a many-to-many relation only when it differs (so no history otherwise)."""
+    def set_if_changed(
+        self, instance: models.Model, name: str, objects: Iterable[models.Model]
+    ) -> None:
+        """Set the instance's many-to-many relation `name` only when it differs (so no
+        history otherwise); a held row's links are written with it."""
+        if id(instance) in self._held_ids:
+            # Once each, as set() would have it (a held row has no key yet).
+            wanted = list({_identity(obj): obj for obj in objects}.values())
+            if wanted:
+                self._held_links.append((instance, name, wanted))
+            return
         wanted = {obj.pk for obj in objects}
-        if (type(manager.instance), manager.instance.pk) in self._created:
+        if (type(instance), instance.pk) in self._created:
             current = set()  # created by this load: no relations yet
         else:
-            current = set(manager.values_list("pk", flat=True))
+            current = self.current_links(instance, name)
         if current != wanted:
             # simple-history reads the user of an m2m change from the instance.
-            manager.instance._history_user = self.user
-            manager.set(wanted)
+            instance._history_user = self.user
+            getattr(instance, name).set(wanted)
+            if (key := _links_key(instance, name)) in self._links:
+                self._links[key][instance.pk] = set(wanted)
 
-    def save_row(self, obj: models.Model) -> None:
-        """Validate and save one row; a subclass may add to it (imports bump versions)."""
+    def save_row(self, obj: models.Model, *, hold: bool = False) -> None:
+        """Validate and save one row, or with `hold` keep it for `flush` to save; a
+        subclass may add to it (imports bump versions)."""
         if self.user is not None:
             obj._history_user = self.user
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
+        # A foreign key holding a row the loader found or made needs no check that
+        # the row exists (a query per key); a held row's parent has no key to check.
+        obj.full_clean(
+            exclude=_held_relations(obj),
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        if hold:
+            self._held[type(obj)].append(obj)
+            self._held_ids.add(id(obj))
+        else:
+            obj.save()
+
+    def flush(self) -> None:
+        """Write the held rows, parents first, then their links, then one history row
+        each (with its links, as simple-history records them)."""
+        if not self._held_ids:
+            return
+        for model in _BULK_MODELS:
+            rows = self._held[model]
+            if model in _SORTED_BY_NUMBER:
+                for row in rows:
+                    row.sort_key = number_sort_key(row.number)
+            model.objects.bulk_create(rows, batch_size=_BATCH_SIZE)
+            self._created.update((model, row.pk) for row in rows)
+        links = self._links_write()
+        for model in _BULK_MODELS if self.held_history else ():
+            rows = self._held[model]
+            history = model.history.bulk_history_create(
+                rows,
+                batch_size=_BATCH_SIZE,
+                default_user=self.user,
+                default_change_reason=None,
+            )
+            _history_links_write(model, rows, history, links)
+        self._held = {m: [] for m in _BULK_MODELS}
+        self._held_ids = set()
+        self._held_links = []
+
+    def _links_write(self) -> dict[tuple[type, str], dict[int, list[models.Model]]]:
+        """Write the held rows' many-to-many links; the through rows written, by model
+        and relation, then by the held row's key."""
+        by_relation: dict[tuple[type, str], list[models.Model]] = defaultdict(list)
+        for instance, name, objects in self._held_links:
+            relation = instance._meta.get_field(name)
+            through = relation.remote_field.through
+            source, target = (
+                relation.m2m_field_name(),
+                relation.m2m_reverse_field_name(),
+            )
+            if relation.related_model is Officer:
+                _officers_check(instance, objects)
+            by_relation[(type(instance), name)] += [
+                through(**{source: instance, target: obj}) for obj in objects
+            ]
+        written: dict[tuple[type, str], dict[int, list[models.Model]]] = {}
+        for (model, name), rows in by_relation.items():
+            relation = model._meta.get_field(name)
+            relation.remote_field.through.objects.bulk_create(
+                rows, batch_size=_BATCH_SIZE
+            )
+            source = relation.m2m_field_name()
+            per_row = written.setdefault((model, name), defaultdict(list))
+            for row in rows:
+                per_row[getattr(row, f"{source}_id")].append(row)
+        return written
 
     @transaction.atomic
     def load(
@@ -214,7 +386,9 @@ class PlanLoader:
                 )
                 if target is not None:
                     references.append(target)
-            self.set_if_changed(actions[row["number"]].cross_references, references)
+            self.set_if_changed(actions[row["number"]], "cross_references", references)
+        # What follows reads the plan's actions and milestones from the database.
+        self.flush()
         if measures_data is not None:
             # After the actions, so that a measure can evidence an action the same
             # document brings in.
@@ -315,15 +489,21 @@ class PlanLoader:
             },
         )
         self.set_if_changed(
-            action.recommendations, [recommendations[n] for n in row["recommendations"]]
+            action,
+            "recommendations",
+            [recommendations[n] for n in row["recommendations"]],
         )
         # A key the document leaves out (a column the spreadsheet did not have) leaves
         # the relation as it is.
         if "leads" in row:
-            self.set_if_changed(action.leads, [self.officers[k] for k in row["leads"]])
+            self.set_if_changed(
+                action, "leads", [self.officers[k] for k in row["leads"]]
+            )
         if "chief_officers" in row:
             self.set_if_changed(
-                action.chief_officers, [self.officers[k] for k in row["chief_officers"]]
+                action,
+                "chief_officers",
+                [self.officers[k] for k in row["chief_officers"]],
             )
         milestone_updates: dict[str, list[dict[str, Any]]] = {}
         for order, milestone_row in enumerate(row.get("milestones", [])):
@@ -338,7 +518,8 @@ class PlanLoader:
             )
             if "leads" in milestone_row:
                 self.set_if_changed(
-                    milestone.leads,
+                    milestone,
+                    "leads",
                     [self.officers[k] for k in milestone_row["leads"]],
                 )
             self._load_updates("milestone", milestone, milestone_row.get("updates", {}))
@@ -628,6 +809,120 @@ def plan_load_document(
     return PlanLoader(user=user, report=report).load(
         plan_data=plan_data, actions_data=actions_data, measures_data=measures_data
     )
+
+
+def _links_key(instance: models.Model, name: str) -> tuple[type, str, int] | None:
+    """Where current_links keeps the links of an action's or a milestone's relation."""
+    if isinstance(instance, Action):
+        return Action, name, instance.plan_id
+    if isinstance(instance, Milestone):
+        return Milestone, name, instance.action.plan_id
+    return None
+
+
+def _index_of(
+    model: type[models.Model], lookup: dict[str, Any]
+) -> tuple[tuple[str, ...] | None, Any]:
+    """The indexed lookup (its field names) the lookup is, and the scope whose rows
+    are read at once; (None, None) for a lookup read row by row."""
+    fields = next(
+        (names for names in _INDEXED.get(model, ()) if set(names) == set(lookup)),
+        None,
+    )
+    if fields is None or any(
+        isinstance(v, models.Model) and v.pk is None for v in lookup.values()
+    ):
+        return None, None
+    if model is Recommendation:
+        return fields, lookup["inspection"].pk
+    if model is Action:
+        return fields, lookup["plan"].pk
+    if model is Milestone:
+        return fields, lookup["action"].plan_id
+    return fields, lookup["period"].pk  # ProgressUpdate
+
+
+def _scope_rows(model: type[models.Model], lookup: dict[str, Any]) -> models.QuerySet:
+    if model is Recommendation:
+        return Recommendation.objects.filter(inspection=lookup["inspection"])
+    if model is Action:
+        return Action.objects.filter(plan=lookup["plan"])
+    if model is Milestone:
+        return Milestone.objects.filter(action__plan_id=lookup["action"].plan_id)
+    return ProgressUpdate.objects.filter(period=lookup["period"]).select_related(
+        "status"
+    )
+
+
+def _lookup_key(lookup: dict[str, Any], names: tuple[str, ...]) -> tuple:
+    # The names too: an update's action 5 is not its milestone 5.
+    return names, *(
+        value.pk if isinstance(value, models.Model) else value
+        for value in (lookup[name] for name in names)
+    )
+
+
+def _row_key(row: models.Model, names: tuple[str, ...]) -> tuple:
+    return names, *(getattr(row, row._meta.get_field(n).attname) for n in names)
+
+
+def _identity(obj: models.Model) -> tuple[bool, int]:
+    """The row's key, or for a row not yet written the object's identity."""
+    return (True, obj.pk) if obj.pk is not None else (False, id(obj))
+
+
+def _held_relations(obj: models.Model) -> list[str]:
+    """The foreign keys of `obj` that full_clean need not look up (a query each): those
+    holding a row the loader found or made, and a stored row's others, which the loader
+    leaves as they are (it sets rows, never bare keys). A key that limits its choices
+    is always checked."""
+    stored = not obj._state.adding
+    return [
+        key.name
+        for key in obj._meta.concrete_fields
+        if key.many_to_one
+        and not key.get_limit_choices_to()
+        and (key.get_cached_value(obj) is not None if key.is_cached(obj) else stored)
+    ]
+
+
+def _officers_check(item: models.Model, officers: list[models.Model]) -> None:
+    """Refuse another council's officer on a held item, as the m2m_changed guard in
+    actionplans.models.units does for links made one by one (bulk_create sends no
+    signals)."""
+    plan = item.plan if isinstance(item, Action) else item.action.plan
+    organisation_id = plan.inspection.organisation_id
+    named = [str(o) for o in officers if o.organisation_id != organisation_id]
+    if named:
+        raise ValidationError(
+            f"{', '.join(named)} is not an officer of this plan's council: "
+            "choose one of the council's own officers."
+        )
+
+
+def _history_links_write(
+    model: type[models.Model],
+    rows: list[models.Model],
+    history: list[models.Model] | None,
+    links: dict[tuple[type, str], dict[int, list[models.Model]]],
+) -> None:
+    """Copy the links of `rows` under their new history rows, as simple-history's own
+    save does (HistoricalRecords.create_historical_record_m2ms) and its
+    bulk_history_create does not. The history rows' keys come back from bulk_create
+    (PostgreSQL, SQLite 3.35 or later)."""
+    if not history:  # history turned off, or nothing written
+        return
+    history_model = model.history.model
+    for relation in getattr(history_model, "_history_m2m_fields", []):
+        written = links.get((model, relation.name), {})
+        link_model = getattr(history_model, relation.name).model
+        names = [f.name for f in relation.remote_field.through._meta.fields]
+        copies = [
+            link_model(history=entry, **{name: getattr(link, name) for name in names})
+            for row, entry in zip(rows, history, strict=True)
+            for link in written.get(row.pk, [])
+        ]
+        link_model.objects.bulk_create(copies, batch_size=_BATCH_SIZE)
 
 
 def _direction_from(directions: list[str]) -> str:

@@ -74,6 +74,11 @@ _HEADERS: list[tuple[str, str, str]] = [
     ("cross_references", "see also", ""),
 ]
 _HEADERS.sort(key=lambda header: -len(header[1]))
+# The same by their first word, which a text they name begins with: most cells of a
+# sheet are not headers, and are then passed over at once.
+_HEADERS_BY_WORD: dict[str, list[tuple[str, str, str]]] = {}
+for _header in _HEADERS:
+    _HEADERS_BY_WORD.setdefault(_header[1].split(" ", 1)[0], []).append(_header)
 COLUMN_NAMES = {
     "number": "No.",
     "aim": "Aim/Outcome",
@@ -122,7 +127,7 @@ def header_read(row: Row) -> Header | None:
         text = text_normal(cell.text)
         if not text or len(text) > 200:
             continue
-        for name, pattern, layout in _HEADERS:
+        for name, pattern, layout in _HEADERS_BY_WORD.get(text.split(" ", 1)[0], ()):
             if text == pattern or text.startswith(pattern + " "):
                 if name not in columns:
                     columns[name] = index

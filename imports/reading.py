@@ -37,6 +37,7 @@ _ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _TEXT_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MONTH_ONLY_FORMAT = re.compile(r"^[^d]*m{3,}[^d]*y+[^d]*$", re.IGNORECASE)
 
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - a broken install, not a runtime state
@@ -190,17 +191,20 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
                 )
 
 
-def _check_counts(archive: zipfile.ZipFile, budget: _Budget) -> None:
+def _check_counts(archive: zipfile.ZipFile, budget: _Budget) -> bool:
     """Refuse a workbook with more rows, cells or texts than the row limit allows,
     before openpyxl opens it: opening reads a whole sheet that does not state its size
-    (openpyxl's own files, among others), beyond the reach of the time limit."""
+    (openpyxl's own files, among others), beyond the reach of the time limit. True when
+    a sheet has a formula."""
     rows = cells = texts = 0
+    has_formulas = False
     max_cells = budget.max_rows * MAX_COLUMNS
     for name in archive.namelist():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             part = archive.read(name)
             rows += _count(_ROW_TAG, part, budget.max_rows - rows)
             cells += _count(_CELL_TAG, part, max_cells - cells)
+            has_formulas = has_formulas or _FORMULA_TAG.search(part) is not None
         elif name == "xl/sharedStrings.xml":
             texts += _count(_TEXT_TAG, archive.read(name), max_cells)
         if rows > budget.max_rows:
@@ -211,6 +215,7 @@ def _check_counts(archive: zipfile.ZipFile, budget: _Budget) -> None:
                 f"{budget.max_rows:,} rows of a plan hold. Delete what the plan does "
                 "not need, or split the plan."
             )
+    return has_formulas
 
 
 def _count(tag: re.Pattern, part: bytes, limit: int) -> int:
@@ -226,13 +231,17 @@ def _read_xlsx(data: bytes, budget: _Budget) -> list[Sheet]:
                 raise SpreadsheetError(
                     "The workbook is damaged (a part fails its check)."
                 )
-            _check_counts(archive, budget)
+            has_formulas = _check_counts(archive, budget)
     except zipfile.BadZipFile as exc:
         raise SpreadsheetError("The workbook is damaged and cannot be opened.") from exc
+    formulas = None
     try:
-        formulas = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False
-        )
+        if has_formulas:
+            # Read a second time, without saved values, only to tell a formula that
+            # has none from an empty cell (reading a sheet is most of an import's time).
+            formulas = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False
+            )
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
@@ -246,7 +255,13 @@ def _read_xlsx(data: bytes, budget: _Budget) -> list[Sheet]:
         for worksheet in workbook.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
                 continue
-            sheets.append(_read_worksheet(worksheet, formulas[worksheet.title], budget))
+            sheets.append(
+                _read_worksheet(
+                    worksheet,
+                    formulas[worksheet.title] if formulas is not None else None,
+                    budget,
+                )
+            )
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -255,21 +270,27 @@ def _read_xlsx(data: bytes, budget: _Budget) -> list[Sheet]:
         ) from exc
     finally:
         workbook.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
     return sheets
 
 
 def _read_worksheet(worksheet, formulas, budget: _Budget) -> Sheet:
-    """One sheet's rows; `formulas` is the same sheet read without saved values."""
+    """One sheet's rows; `formulas` is the same sheet read without saved values (None
+    when the workbook has no formulas)."""
     rows = []
     pairs = zip(
         worksheet.iter_rows(max_col=MAX_COLUMNS),
-        formulas.iter_rows(max_col=MAX_COLUMNS),
+        formulas.iter_rows(max_col=MAX_COLUMNS)
+        if formulas is not None
+        else itertools.repeat(None),
         strict=False,
     )
     for number, (cells, formula_cells) in enumerate(pairs, start=1):
         budget.spend(sheet=worksheet.title)
         row = Row(worksheet.title, number)
+        if formula_cells is None:
+            formula_cells = itertools.repeat(None, len(cells))
         for cell, formula in zip(cells, formula_cells, strict=False):
             is_formula = getattr(formula, "data_type", None) == "f"
             row.cells.append(_xlsx_cell(cell, is_formula))

@@ -6,7 +6,9 @@ measures.py into the document's measures, loaded in the same transaction (a work
 without one leaves the plan's measures as they are). The preview runs the loader inside a
 transaction that is rolled back and shows its LoadReport (results.py); the confirmed import
 runs it in one transaction. Any error, found while reading or while loading, means nothing
-is written.
+is written. Both run the same code, so the preview shows exactly what the import does; the
+preview only leaves out the history of the rows the loader writes in bulk, which the
+rollback would drop unread.
 
 Re-importing a plan does not move an existing action's or milestone's agreed values (its
 plan dates, wording and officers, actionplans.models.amendments) silently: the loader
@@ -245,7 +247,7 @@ def _run(
             if number not in numbers
         ]
     report = LoadReport()
-    loader = _ImportLoader(plan=plan, user=user, report=report)
+    loader = _ImportLoader(plan=plan, user=user, report=report, preview=not save)
     try:
         with transaction.atomic():
             loaded = loader.load(
@@ -332,9 +334,10 @@ class _ImportLoader(PlanLoader):
     as it is, and is recorded in `kept`, which the service reports as a warning.
     """
 
-    def __init__(self, *, plan: ActionPlan | None, **kwargs):
+    def __init__(self, *, plan: ActionPlan | None, preview: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.existing_plan = plan
+        self.held_history = not preview  # a preview is rolled back
         self.conflicts: list[tuple[ProgressUpdate, list[str], dict[str, Any]]] = []
         self.too_long: list[_TooLong] = []
         self.differences: dict[tuple[type, int, str], _Difference] = {}
@@ -352,7 +355,8 @@ class _ImportLoader(PlanLoader):
         if self.existing_plan is not None and model is ActionPlan:
             return self.existing_plan
         values = self._within_limits(model, lookup, values)
-        if model is Milestone:
+        if model is Milestone and not self.is_new(lookup["action"]):
+            # Only an existing action can have updates for this to keep.
             self._with_milestones.add(lookup["action"].pk)
         if self.under_new_parent(lookup) or not values:
             return super().upsert(model, lookup=lookup, values=values)
@@ -362,11 +366,7 @@ class _ImportLoader(PlanLoader):
                 self.report.record(existing, [])
                 return existing
         if model is ProgressUpdate:
-            existing = (
-                ProgressUpdate.objects.filter(**lookup)
-                .select_related("period", "status")
-                .first()
-            )
+            existing = self.find(model, lookup)
             if existing is not None:
                 values = self._update_values(existing, lookup, values)
                 if existing.period.is_closed:
@@ -378,7 +378,7 @@ class _ImportLoader(PlanLoader):
                         self.report.record(existing, [])
                         return existing
             return super().upsert(model, lookup=lookup, values=values)
-        existing = model.objects.filter(**lookup).first()
+        existing = self.find(model, lookup)
         if existing is not None:
             values = _restated(existing, values)
             if (
@@ -430,17 +430,17 @@ class _ImportLoader(PlanLoader):
         difference.new[name] = new
         return difference
 
-    def set_if_changed(self, manager, objects: Iterable[models.Model]) -> None:
-        name = _OFFICER_RELATIONS.get(manager.through)
-        item = manager.instance
+    def set_if_changed(
+        self, item: models.Model, name: str, objects: Iterable[models.Model]
+    ) -> None:
         if (
-            name is None
+            (type(item), name) not in _OFFICER_RELATIONS
             or self.existing_plan is None
-            or (type(item), item.pk) in self._created
+            or self.is_new(item)
         ):
-            return super().set_if_changed(manager, objects)
+            return super().set_if_changed(item, name, objects)
         wanted = list(objects)
-        if {o.pk for o in wanted} == set(manager.values_list("pk", flat=True)):
+        if {o.pk for o in wanted} == self.current_links(item, name):
             return None
         if name == "leads" and not wanted:
             self.kept.append((item, name))
@@ -564,12 +564,12 @@ class _ImportLoader(PlanLoader):
             values = _restated(obj, values)
         return super().write_row(model, obj, lookup=lookup, values=values)
 
-    def save_row(self, obj: models.Model) -> None:
+    def save_row(self, obj: models.Model, *, hold: bool = False) -> None:
         if isinstance(obj, ProgressUpdate):
             if not obj._state.adding:
                 obj.version += 1  # as every other write of an update does
             self.written_updates.append(obj)
-        super().save_row(obj)
+        super().save_row(obj, hold=hold)
 
 
 _KIND_OF = (
@@ -577,11 +577,11 @@ _KIND_OF = (
     | dict.fromkeys(AMENDED_WORDING, Amendment.Kind.WORDING)
     | dict.fromkeys(AMENDED_OFFICERS, Amendment.Kind.OFFICERS)
 )
-# The officer relations an amendment changes, by their through models.
+# The officer relations an amendment changes.
 _OFFICER_RELATIONS = {
-    Action.leads.through: "leads",
-    Action.chief_officers.through: "chief_officers",
-    Milestone.leads.through: "leads",
+    (Action, "leads"),
+    (Action, "chief_officers"),
+    (Milestone, "leads"),
 }
 
 
