@@ -332,7 +332,9 @@ def action_history_entries(
             period_id__in=[p.pk for p in periods if p.month >= since]
         )
     update_rows = list(
-        update_rows.select_related("history_user").order_by("history_date", "history_id")
+        update_rows.select_related("history_user").order_by(
+            "history_date", "history_id"
+        )
     )
     action_links = _links(Action, Q(history__id=action.pk))
     milestone_links = _links(Milestone, Q(history__action_id=action.pk))
