@@ -38,6 +38,7 @@ def test_bench_writes_json_with_every_operation(tmp_path, settings):
         "action_page",
         "plan_page",
         "update_save",
+        "signoff_approve",
         "public_plan_html",
         "public_month_html",
     ):
