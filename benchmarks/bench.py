@@ -347,21 +347,19 @@ def _update_save(target: Target):
     return prepare, run
 
 
+def unproven_status_instead(plan: ActionPlan) -> dict[str, str]:
+    """The status ids a lead reports instead of the generated plan's Blue ("success
+    criteria met"), which it carries forward without the evidence Blue needs: Green."""
+    statuses = list(plan.statuses.all())
+    green = next(str(status.pk) for status in statuses if status.label == "Green")
+    return {str(status.pk): green for status in statuses if status.needs_proof}
+
+
 def _unproven_as_complete(data: dict[str, str], plan: ActionPlan) -> dict[str, str]:
-    """The form's data with Blue ("success criteria met"), which the generated plan
-    carries forward without the evidence it needs, reported as Green (complete)."""
-    statuses = {str(status.pk): status for status in plan.statuses.all()}
-    green = next(pk for pk, status in statuses.items() if status.label == "Green")
-
-    def unproven(name: str, value: str) -> bool:
-        return (
-            name.endswith("status")
-            and value in statuses
-            and statuses[value].needs_proof
-        )
-
+    instead = unproven_status_instead(plan)
     return {
-        name: green if unproven(name, value) else value for name, value in data.items()
+        name: instead.get(value, value) if name.endswith("status") else value
+        for name, value in data.items()
     }
 
 

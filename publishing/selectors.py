@@ -203,17 +203,17 @@ def public_plan_build(*, plan: ActionPlan) -> PublicPlan:
     )
 
 
-# A public month page served in the last this many seconds is served again as it was,
+# A public page served in the last this many seconds is served again as it was,
 # without a query: readers' browsers and shared caches keep it for PUBLIC_MAX_AGE (five
 # minutes) anyway, and what a coordinator changes on the Publishing page forgets it at
 # once (`services.recent_public_pages_forget`).
 PUBLIC_FRESH_SECONDS = 30
 
 
-def public_recent_key(*, slug: str, month_key: str) -> str:
-    """The cache key of a public month page as it was last served (see
-    PUBLIC_FRESH_SECONDS)."""
-    return f"public-month-recent:{slug}:{month_key}"
+def public_recent_key(*, slug: str, month_key: str = "") -> str:
+    """The cache key of a public page as it was last served (see PUBLIC_FRESH_SECONDS):
+    the plan's month page, or without a month its plan page."""
+    return f"public-recent:{slug}:{month_key or 'plan'}"
 
 
 def public_month_key(*, plan: ActionPlan, period: ReportingPeriod) -> str:

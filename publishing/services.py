@@ -20,9 +20,9 @@ from .selectors import public_recent_key
 
 
 def recent_public_pages_forget(plan: ActionPlan) -> None:
-    """Once this transaction commits, stop serving the plan's public month pages as they
-    were last served: the next reader gets them as they are now."""
-    keys = [
+    """Once this transaction commits, stop serving the plan's public pages as they were
+    last served: the next reader gets them as they are now."""
+    keys = [public_recent_key(slug=plan.slug)] + [
         public_recent_key(slug=plan.slug, month_key=months.month_key(month))
         for month in plan.periods.values_list("month", flat=True)
     ]

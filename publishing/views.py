@@ -172,9 +172,16 @@ def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = published_plan_get(slug=slug)
-    context = {"public": public_plan_build(plan=plan)}
-    return _public(HttpResponse(_public_html("publishing/public_plan.html", context)))
+    """The published plan; served in the last PUBLIC_FRESH_SECONDS, it is served again
+    as it was, with no query."""
+    recent = public_recent_key(slug=slug)
+    html = cache.get(recent)
+    if html is None:
+        plan = published_plan_get(slug=slug)
+        context = {"public": public_plan_build(plan=plan)}
+        html = _public_html("publishing/public_plan.html", context)
+        cache.set(recent, html, timeout=PUBLIC_FRESH_SECONDS)
+    return _public(HttpResponse(html))
 
 
 @login_not_required

@@ -83,3 +83,19 @@ def test_unpublishing_takes_a_page_served_lately_down_at_once(client, published)
     with TestCase.captureOnCommitCallbacks(execute=True):
         plan_unpublish(plan=published.plan, user=published.coordinator)
     assert client.get(_url(published.plan)).status_code == 404
+
+
+def test_the_public_plan_page_served_lately_is_served_again_with_no_query(
+    client, published, django_assert_num_queries
+):
+    from django.test import TestCase
+
+    from publishing.services import plan_unpublish
+
+    url = reverse("publishing:public_plan", args=[published.plan.slug])
+    first = client.get(url).content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        plan_unpublish(plan=published.plan, user=published.coordinator)
+    assert client.get(url).status_code == 404

@@ -241,6 +241,7 @@ def _load(options, target: bench.Target, usernames, *, public: bool = False) -> 
         leads=ordered_leads,
         chiefs=chiefs,
         viewers=[usernames["viewer"]],
+        status_instead=bench.unproven_status_instead(plan),
     )
     # gunicorn's workers open their own connections; ours must not hold locks meanwhile.
     connection.close()
