@@ -320,6 +320,7 @@ def _officers(sizes: Sizes, slug: str) -> list[Officer]:
     leads_count = max(1, sizes.officers - chiefs_count)
     council = _benchmark_council()
     officers = []
+    named: set[tuple[str, str]] = set()
     for index in range(leads_count + chiefs_count):
         first = _FIRST_NAMES[index % len(_FIRST_NAMES)]
         last = _SURNAMES[(index // len(_FIRST_NAMES) + index) % len(_SURNAMES)]
@@ -327,11 +328,17 @@ def _officers(sizes: Sizes, slug: str) -> list[Officer]:
             role = _LEAD_ROLES[index % len(_LEAD_ROLES)]
         else:
             role = _CHIEF_ROLES[(index - leads_count) % len(_CHIEF_ROLES)]
+        # Past a few hundred officers the names come round again: initials keep two
+        # officers of one name and role apart (else both indexes are one officer, who
+        # would lead an action twice).
+        key = (f"{first} {last}", role)
+        initials = f"{first[0]}{last[0]}{index}" if key in named else ""
+        named.add(key)
         officer, _ = Officer.objects.get_or_create(
             organisation=council,
             name=f"{first} {last}",
             role_title=f"{role} ({slug})",
-            initials="",
+            initials=initials,
             defaults={"email": f"officer{index:03d}.{slug}@bench.invalid"},
         )
         officers.append(officer)
