@@ -318,6 +318,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "cache")),
+            # Django's default, 300 files, is a third culled on every write past it:
+            # a few plans' closed months (a file per month's figures, per report body)
+            # would push each other out and be counted again on every read.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
