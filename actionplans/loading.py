@@ -34,6 +34,7 @@ from .models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from .models.units import strangers_refuse
 from .rules import status_worst
 from .services import status_scheme_install_default
 
@@ -892,12 +893,7 @@ def _officers_check(item: models.Model, officers: list[models.Model]) -> None:
     signals)."""
     plan = item.plan if isinstance(item, Action) else item.action.plan
     organisation_id = plan.inspection.organisation_id
-    named = [str(o) for o in officers if o.organisation_id != organisation_id]
-    if named:
-        raise ValidationError(
-            f"{', '.join(named)} is not an officer of this plan's council: "
-            "choose one of the council's own officers."
-        )
+    strangers_refuse([str(o) for o in officers if o.organisation_id != organisation_id])
 
 
 def _history_links_write(

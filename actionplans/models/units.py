@@ -351,6 +351,13 @@ def _officers_of_the_plans_council(
             **{f"{path}__inspection__organisation_id": instance.organisation_id}
         )
         named = [str(instance)] if items.exists() else []
+    strangers_refuse(named)
+
+
+def strangers_refuse(named: list[str]) -> None:
+    """Refuse the officers `named`, of another council than the plan's: the one message
+    of every path that links officers (the loader checks rows it writes in bulk, which
+    send no signal)."""
     if named:
         raise ValidationError(
             f"{', '.join(named)} is not an officer of this plan's council: "
