@@ -1,6 +1,8 @@
 """Views of the publishing app: the coordinator's publishing page, and the public pages
 of a published plan (no sign-in), whose month page is cached whole."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
@@ -49,6 +51,14 @@ def _public_html(template: str, context: dict) -> str:
     """A public page, rendered without the request: it holds nothing of the reader (no
     user, no messages, no token), so every reader and shared cache may get the same."""
     return render_to_string(template, context)
+
+
+def _served_lately(key: str, page: Callable[[], str]) -> HttpResponse:
+    """The public page as served in the last PUBLIC_FRESH_SECONDS, with no query; else
+    made by `page` and kept that long."""
+    return _public(
+        HttpResponse(cache.get_or_set(key, page, timeout=PUBLIC_FRESH_SECONDS))
+    )
 
 
 def _plan_actions(plan: ActionPlan) -> list[Action]:
@@ -174,14 +184,12 @@ def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
     """The published plan; served in the last PUBLIC_FRESH_SECONDS, it is served again
     as it was, with no query."""
-    recent = public_recent_key(slug=slug)
-    html = cache.get(recent)
-    if html is None:
-        plan = published_plan_get(slug=slug)
-        context = {"public": public_plan_build(plan=plan)}
-        html = _public_html("publishing/public_plan.html", context)
-        cache.set(recent, html, timeout=PUBLIC_FRESH_SECONDS)
-    return _public(HttpResponse(html))
+
+    def page() -> str:
+        context = {"public": public_plan_build(plan=published_plan_get(slug=slug))}
+        return _public_html("publishing/public_plan.html", context)
+
+    return _served_lately(public_recent_key(slug=slug), page)
 
 
 @login_not_required
@@ -190,21 +198,20 @@ def public_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
     """A closed month, cached whole under a key that changes with anything it shows
     (`public_month_key`): a hit costs three queries whatever the size of the plan. Served
     in the last PUBLIC_FRESH_SECONDS, it is served again as it was, with none."""
-    recent = public_recent_key(slug=slug, month_key=month)
-    html = cache.get(recent)
-    if html is None:
+
+    def page() -> str:
         plan = published_plan_get(slug=slug)
         period = public_period_get(plan=plan, month_key=month)
-        key = public_month_key(plan=plan, period=period)
-        html = cache.get(key)
-        if html is None:
-            html = _public_html(
+        return cache.get_or_set(
+            public_month_key(plan=plan, period=period),
+            lambda: _public_html(
                 "publishing/public_month.html",
                 {"month": public_month_build(plan=plan, period=period)},
-            )
-            cache.set(key, html, timeout=PUBLIC_CACHE_SECONDS)
-        cache.set(recent, html, timeout=PUBLIC_FRESH_SECONDS)
-    return _public(HttpResponse(html))
+            ),
+            timeout=PUBLIC_CACHE_SECONDS,
+        )
+
+    return _served_lately(public_recent_key(slug=slug, month_key=month), page)
 
 
 @login_not_required
