@@ -36,7 +36,7 @@ from actionplans.models import (
     ReportingPeriod,
 )
 
-from .htmlforms import form_with_button
+from .htmlforms import as_a_lead_sends, form_with_button
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
@@ -355,14 +355,6 @@ def unproven_status_instead(plan: ActionPlan) -> dict[str, str]:
     return {str(status.pk): green for status in statuses if status.needs_proof}
 
 
-def _unproven_as_complete(data: dict[str, str], plan: ActionPlan) -> dict[str, str]:
-    instead = unproven_status_instead(plan)
-    return {
-        name: instead.get(value, value) if name.endswith("status") else value
-        for name, value in data.items()
-    }
-
-
 def _approve(target: Target):
     """A chief officer approves an update the lead has just submitted."""
     if target.open_period is None:
@@ -376,7 +368,11 @@ def _approve(target: Target):
         # The lead saves the form, checks their answers, and submits from there.
         form = form_with_button(_get(lead_client, form_url).content.decode(), "review")
         response = lead_client.post(
-            form_url, _unproven_as_complete(form.data("review"), target.plan)
+            form_url,
+            as_a_lead_sends(
+                form.data("review"),
+                status_instead=unproven_status_instead(target.plan),
+            ),
         )
         if response.status_code != 302:
             raise AssertionError(f"continuing to check gave {response.status_code}")

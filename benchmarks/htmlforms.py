@@ -109,3 +109,19 @@ def forms_parse(html: str) -> list[Form]:
 def form_with_button(html: str, button: str) -> Form | None:
     """The first form of the page that has a button with that name."""
     return next((f for f in forms_parse(html) if button in f.buttons), None)
+
+
+def as_a_lead_sends(
+    data: dict[str, str], *, status_instead: dict[str, str]
+) -> dict[str, str]:
+    """An update form's data as a lead sends it: a status the generated plan cannot
+    prove replaced (`status_instead`, by status id), and a reason given for keeping a
+    status a rule would change (the form asks for one only then)."""
+    sent = {}
+    for name, value in data.items():
+        if name.endswith("status"):
+            value = status_instead.get(value, value)
+        elif name.endswith("status_reason") and not value:
+            value = "Agreed with the chief officer at the monthly review."
+        sent[name] = value
+    return sent

@@ -36,7 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .htmlforms import form_with_button
+from .htmlforms import as_a_lead_sends, form_with_button
 
 HOST = "127.0.0.1"
 _SIGNOFF_LINK = re.compile(r'href="(/plans/[^"/]+/actions/\d+/sign-off/)"')
@@ -169,7 +169,7 @@ def _lead(user: _User, plan: Plan, username: str) -> None:
         if form is None:
             continue
         button = "review" if user.rng.random() < 0.5 else "save"
-        data = _as_a_lead_would(form.data(button), plan)
+        data = as_a_lead_sends(form.data(button), status_instead=plan.status_instead)
         response, _ = user.request("update_save", "POST", path, data, expect=(302,))
         user.think()
         if button == "review" and response is not None and response.status == 302:
@@ -183,20 +183,6 @@ def _lead(user: _User, plan: Plan, username: str) -> None:
                     "update_submit", "POST", check, form.data("submit"), expect=(302,)
                 )
                 user.think()
-
-
-def _as_a_lead_would(data: dict[str, str], plan: Plan) -> dict[str, str]:
-    """The form's data as a lead sends it: a status the plan cannot prove replaced
-    (`Plan.status_instead`), and a reason given for keeping a status a rule would
-    change (the form asks for one only then)."""
-    sent = {}
-    for name, value in data.items():
-        if name.endswith("status"):
-            value = plan.status_instead.get(value, value)
-        elif name.endswith("status_reason") and not value:
-            value = "Agreed with the chief officer at the monthly review."
-        sent[name] = value
-    return sent
 
 
 def _chief(user: _User, plan: Plan, username: str) -> None:
