@@ -950,14 +950,21 @@ class TimelineRow:
 
 
 def action_timeline(
-    *, action: Action, since: datetime.date | None = None
+    *,
+    action: Action,
+    plan_periods: list[ReportingPeriod],
+    since: datetime.date | None = None,
 ) -> tuple[list[ReportingPeriod], list[TimelineRow]]:
     """Status and direction per closed month from `since` (all when None), for the
-    action and each milestone."""
-    periods = ReportingPeriod.objects.filter(plan_id=action.plan_id).closed()
-    if since is not None:
-        periods = periods.filter(month__gte=since)
-    periods = list(periods.order_by("month"))
+    action and each milestone; `plan_periods`: the plan's months, which the page has."""
+    periods = sorted(
+        (
+            p
+            for p in plan_periods
+            if p.is_closed and (since is None or p.month >= since)
+        ),
+        key=lambda period: period.month,
+    )
     updates = {
         (u.period_id, u.action_id, u.milestone_id): u
         for u in ProgressUpdate.objects.filter(period__in=periods)

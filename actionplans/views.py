@@ -114,7 +114,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     window = month_window(
         periods=plan_months, show_all=request.GET.get("months") == "all"
     )
-    periods, timeline = action_timeline(action=action, since=window.since)
+    periods, timeline = action_timeline(
+        action=action, plan_periods=plan_months, since=window.since
+    )
     access = action_access(request.user, action)
     current = action.plan.current_period()
     context = {
