@@ -144,8 +144,14 @@ class Direction(models.TextChoices):
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def for_action(self, action: models.Model) -> "ProgressUpdateQuerySet":
-        """The updates of an action (an Action) and of its milestones."""
-        return self.filter(Q(action=action) | Q(milestone__action=action))
+        """The updates of an action (an Action) and of its milestones.
+
+        The milestones by their keys (read from the action's prefetched milestones
+        where it has them), not a join or a subquery: PostgreSQL answers an OR of two
+        key lists from the updates' two indexes, but an OR across a join, or with a
+        subquery, by reading every update of every plan."""
+        milestone_ids = [milestone.pk for milestone in action.milestones.all()]
+        return self.filter(Q(action=action) | Q(milestone_id__in=milestone_ids))
 
 
 class UpdateShown:
